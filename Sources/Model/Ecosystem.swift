@@ -1,0 +1,83 @@
+/// A package ecosystem, spelled exactly as the OSV schema spells it.
+public enum Ecosystem: String, CaseIterable, Codable, Sendable, Comparable {
+    case npm = "npm"
+    case pypi = "PyPI"
+    case maven = "Maven"
+
+    /// Accepts any case (`pypi`, `PYPI`, `Maven`), because users type these.
+    public init?(caseInsensitive text: String) {
+        let lowered = text.lowercased()
+        guard let match = Ecosystem.allCases.first(where: { $0.rawValue.lowercased() == lowered }) else {
+            return nil
+        }
+        self = match
+    }
+
+    /// The package-url type of this ecosystem.
+    public var purlType: String {
+        switch self {
+        case .npm: return "npm"
+        case .pypi: return "pypi"
+        case .maven: return "maven"
+        }
+    }
+
+    /// The name under which advisories file a package, so that lookups agree with the database.
+    ///
+    /// - PyPI: PEP 503 (`Foo__Bar.baz` -> `foo-bar-baz`): the index treats these spellings as one project.
+    /// - npm: names are case-sensitive and kept as written (`@scope/name` included).
+    /// - Maven: `groupId:artifactId`, case-sensitive, kept as written.
+    public func normalizedName(_ name: String) -> String {
+        let trimmed = name.trimmingASCIIWhitespace()
+        switch self {
+        case .npm, .maven:
+            return trimmed
+        case .pypi:
+            return Ecosystem.pep503(trimmed)
+        }
+    }
+
+    public static func < (lhs: Ecosystem, rhs: Ecosystem) -> Bool {
+        lhs.sortIndex < rhs.sortIndex
+    }
+
+    private var sortIndex: Int {
+        switch self {
+        case .npm: return 0
+        case .pypi: return 1
+        case .maven: return 2
+        }
+    }
+
+    /// PEP 503 normalisation: lowercase, and every run of `-`, `_`, `.` becomes one `-`.
+    static func pep503(_ name: String) -> String {
+        var out = ""
+        out.reserveCapacity(name.utf8.count)
+        var inSeparatorRun = false
+        for scalar in name.unicodeScalars {
+            if scalar == "-" || scalar == "_" || scalar == "." {
+                if !inSeparatorRun { out.unicodeScalars.append("-") }
+                inSeparatorRun = true
+            } else {
+                inSeparatorRun = false
+                out.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    /// Trims ASCII spaces, tabs and line breaks only: names and versions are ASCII in every
+    /// ecosystem fnaudit knows, and Unicode-aware trimming would hide oddities worth reporting.
+    public func trimmingASCIIWhitespace() -> String {
+        let bytes = Array(utf8)
+        var start = 0
+        var end = bytes.count
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C }
+        while start < end, isSpace(bytes[start]) { start += 1 }
+        while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+        if start == 0 && end == bytes.count { return self }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
+    }
+}

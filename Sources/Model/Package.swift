@@ -1,0 +1,86 @@
+/// How far a package's version can be trusted for matching.
+public enum VersionKind: String, Codable, Sendable, Hashable {
+    /// An exact version from a lockfile, an installed package or a pinned manifest: matched.
+    case exact
+    /// A range or no version at all (`requests>=2`): reported, never matched by guesswork.
+    case unpinned
+    /// Installed from git, a file, a URL or a tarball: the registry's version rules do not apply.
+    case nonRegistry
+    /// A version that could not be worked out offline (a Maven property with no value).
+    case unresolved
+}
+
+/// One package of the common model, whichever file or archive it came from.
+public struct Package: Hashable, Codable, Sendable {
+    public var ecosystem: Ecosystem
+    /// The name as found (`Django`, `@types/node`, `org.apache.logging.log4j:log4j-core`).
+    public var name: String
+    /// The version as found; empty when unpinned or unresolved.
+    public var version: String
+    public var versionKind: VersionKind
+    /// For `versionKind != .exact`: what was written instead (`>=2.0`, `git+https://…`, `${revision}`).
+    public var versionNote: String?
+    public var locations: [Location]
+    /// Dev, test, provided or optional-dev dependency: excluded from reports unless asked for.
+    public var isDev: Bool
+    /// Which extractor found it (`package-lock.json`, `dist-info`, `pom.properties`, …).
+    public var extractor: String
+
+    public init(
+        ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,
+        versionNote: String? = nil, locations: [Location], isDev: Bool = false, extractor: String
+    ) {
+        self.ecosystem = ecosystem
+        self.name = name
+        self.version = version
+        self.versionKind = versionKind
+        self.versionNote = versionNote
+        self.locations = locations
+        self.isDev = isDev
+        self.extractor = extractor
+    }
+
+    /// The name advisories are filed under (see `Ecosystem.normalizedName`).
+    public var normalizedName: String { ecosystem.normalizedName(name) }
+
+    public var purl: String { PackageURL.render(ecosystem: ecosystem, name: name, version: version) }
+
+    /// Two findings of the same package in different places are one package with several locations.
+    public var identity: PackageIdentity {
+        PackageIdentity(ecosystem: ecosystem, name: normalizedName, version: version, versionKind: versionKind)
+    }
+}
+
+/// What makes two package sightings the same package.
+public struct PackageIdentity: Hashable, Sendable, Comparable {
+    public var ecosystem: Ecosystem
+    public var name: String
+    public var version: String
+    public var versionKind: VersionKind
+
+    public static func < (lhs: PackageIdentity, rhs: PackageIdentity) -> Bool {
+        if lhs.ecosystem != rhs.ecosystem { return lhs.ecosystem < rhs.ecosystem }
+        if lhs.name != rhs.name { return lhs.name < rhs.name }
+        if lhs.version != rhs.version { return lhs.version < rhs.version }
+        return lhs.versionKind.rawValue < rhs.versionKind.rawValue
+    }
+}
+
+/// A file or archive entry that could not be read; the scan goes on without it.
+public struct ScanIssue: Hashable, Codable, Sendable {
+    public enum Severity: String, Codable, Sendable {
+        /// Input that could not be read: it makes the exit code 2 unless findings make it 1.
+        case error
+        /// Worth knowing (a suspicious entry name, an unpinned requirement), not a failure.
+        case warning
+    }
+    public var location: Location
+    public var message: String
+    public var severity: Severity
+
+    public init(location: Location, message: String, severity: Severity = .error) {
+        self.location = location
+        self.message = message
+        self.severity = severity
+    }
+}

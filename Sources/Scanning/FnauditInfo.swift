@@ -1,0 +1,4 @@
+/// Facts about this build of fnaudit.
+public enum FnauditInfo {
+    public static let version = "0.1.0"
+}
