@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/onevcat/Rainbow", from: "4.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
     ],
     targets: [
         // libarchive, used through its C API (pkg-config: libarchive).
@@ -41,7 +42,10 @@ let package = Package(
         ),
         .target(
             name: "FnauditAdvisoryDB",
-            dependencies: ["FnauditModel", "FnauditArchive", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "FnauditModel", "FnauditArchive",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
             path: "Sources/AdvisoryDB"
         ),
         .target(
@@ -65,8 +69,8 @@ let package = Package(
         .executableTarget(
             name: "fnaudit",
             dependencies: [
-                "FnauditScanning",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FnauditModel", "FnauditVersioning", "FnauditAdvisoryDB", "FnauditMatching", "FnauditReporting",
+                "FnauditScanning", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"
         ),

@@ -1,1 +1,197 @@
 import CArchive
+import Foundation
+
+/// One entry of an archive, as the reader walks past it.
+public struct ArchiveEntry: Sendable {
+    public enum Kind: Sendable { case file, directory, symlink, other }
+    /// The entry's name as stored in the archive: data, never a path to write to.
+    public let name: String
+    public let kind: Kind
+    /// The uncompressed size the archive declares, when it declares one.
+    public let declaredSize: Int64?
+    public let isEncrypted: Bool
+}
+
+public struct ArchiveError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Streams the entries of an archive (zip, jar, tar, tar.gz/bz2/xz/zst, …) with libarchive.
+///
+/// Nothing is ever written to disk: callers look at each entry's name and either read its
+/// bytes into memory (up to a limit) or move on, and libarchive skips what is not read.
+public final class ArchiveReader {
+    private let handle: OpaquePointer
+    /// Keeps an in-memory archive alive while libarchive reads it.
+    private let backing: UnsafeMutableRawBufferPointer?
+    private var entryOpen = false
+
+    /// Opens a file on disk.
+    public init(path: String) throws {
+        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
+        ArchiveReader.enableFormats(a)
+        backing = nil
+        handle = a
+        if archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK {
+            let message = ArchiveReader.errorString(a)
+            archive_read_free(a)
+            throw ArchiveError(message)
+        }
+    }
+
+    /// Opens an archive held in memory (a nested jar, a layer zip inside a function zip).
+    public init(bytes: [UInt8]) throws {
+        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
+        ArchiveReader.enableFormats(a)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
+        bytes.withUnsafeBytes { source in
+            if let base = source.baseAddress, let target = buffer.baseAddress {
+                target.copyMemory(from: base, byteCount: source.count)
+            }
+        }
+        backing = buffer
+        handle = a
+        if archive_read_open_memory(a, buffer.baseAddress, bytes.count) != ARCHIVE_OK {
+            let message = ArchiveReader.errorString(a)
+            archive_read_free(a)
+            buffer.deallocate()
+            throw ArchiveError(message)
+        }
+    }
+
+    deinit {
+        archive_read_free(handle)
+        backing?.deallocate()
+    }
+
+    private static func enableFormats(_ a: OpaquePointer) {
+        archive_read_support_filter_all(a)
+        archive_read_support_format_all(a)
+    }
+
+    private static func errorString(_ a: OpaquePointer) -> String {
+        if let text = archive_error_string(a) { return String(cString: text) }
+        return "unreadable archive"
+    }
+
+    /// The next entry, or nil at the end. Throws when the archive is damaged past this point.
+    public func nextEntry() throws -> ArchiveEntry? {
+        var entry: OpaquePointer?
+        let status = archive_read_next_header(handle, &entry)
+        entryOpen = false
+        switch status {
+        case ARCHIVE_EOF:
+            return nil
+        case ARCHIVE_OK, ARCHIVE_WARN:
+            break
+        default:
+            throw ArchiveError(ArchiveReader.errorString(handle))
+        }
+        guard let entry else { throw ArchiveError("entry without a header") }
+        entryOpen = true
+        let name: String
+        if let utf8 = archive_entry_pathname_utf8(entry) {
+            name = String(cString: utf8)
+        } else if let raw = archive_entry_pathname(entry) {
+            name = String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
+        } else {
+            name = ""
+        }
+        let kind: ArchiveEntry.Kind
+        switch archive_entry_filetype(entry) & 0o170000 {
+        case 0o100000: kind = .file
+        case 0o040000: kind = .directory
+        case 0o120000: kind = .symlink
+        default: kind = name.hasSuffix("/") ? .directory : .other
+        }
+        let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
+        let encrypted = archive_entry_is_encrypted(entry) != 0
+        return ArchiveEntry(name: name, kind: kind == .other && name.hasSuffix("/") ? .directory : kind,
+                            declaredSize: size, isEncrypted: encrypted)
+    }
+
+    /// Bytes consumed from the underlying (compressed) stream so far: lets callers bound
+    /// the compression ratio of what they read.
+    public var compressedBytesConsumed: Int64 {
+        archive_filter_bytes(handle, -1)
+    }
+
+    /// Reads the current entry into memory. Throws `ArchiveError` past `limit` bytes, on
+    /// damage (wrong CRC, truncation) or for encrypted data.
+    public func readEntry(limit: Int) throws -> [UInt8] {
+        guard entryOpen else { throw ArchiveError("no entry to read") }
+        var out = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
+            if n == 0 { break }
+            if n < 0 {
+                if n == Int(ARCHIVE_WARN) { continue }
+                throw ArchiveError(ArchiveReader.errorString(handle))
+            }
+            if out.count + n > limit {
+                throw ArchiveError("entry is larger than the \(limit)-byte limit for entries read into memory")
+            }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return out
+    }
+}
+
+/// Whole-buffer gzip through libarchive, used to keep raw advisory records small in the database.
+public enum Gzip {
+    public static func compress(_ bytes: [UInt8]) throws -> [UInt8] {
+        guard let a = archive_write_new() else { throw ArchiveError("libarchive: out of memory") }
+        defer { archive_write_free(a) }
+        archive_write_add_filter_gzip(a)
+        archive_write_set_format_raw(a)
+        archive_write_set_bytes_in_last_block(a, 1)
+        // Deflate's worst case adds 5 bytes per 16 KiB block plus gzip's header and trailer.
+        var buffer = [UInt8](repeating: 0, count: bytes.count + bytes.count / 1000 + 1024)
+        var used = 0
+        let status: Int32 = buffer.withUnsafeMutableBytes { out in
+            guard archive_write_open_memory(a, out.baseAddress, out.count, &used) == ARCHIVE_OK,
+                  let entry = archive_entry_new() else { return ARCHIVE_FATAL }
+            defer { archive_entry_free(entry) }
+            archive_entry_set_filetype(entry, UInt32(0o100000))
+            archive_entry_set_size(entry, Int64(bytes.count))
+            guard archive_write_header(a, entry) == ARCHIVE_OK else { return ARCHIVE_FATAL }
+            let written = bytes.withUnsafeBytes { archive_write_data(a, $0.baseAddress, $0.count) }
+            guard written == bytes.count else { return ARCHIVE_FATAL }
+            return archive_write_close(a)
+        }
+        guard status == ARCHIVE_OK else { throw ArchiveError("gzip: \(errorString(a))") }
+        return Array(buffer[0..<used])
+    }
+
+    public static func decompress(_ bytes: [UInt8], limit: Int = 64 << 20) throws -> [UInt8] {
+        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
+        defer { archive_read_free(a) }
+        archive_read_support_filter_gzip(a)
+        archive_read_support_format_raw(a)
+        return try bytes.withUnsafeBytes { raw -> [UInt8] in
+            guard archive_read_open_memory(a, raw.baseAddress, raw.count) == ARCHIVE_OK else {
+                throw ArchiveError("gzip: \(errorString(a))")
+            }
+            var entry: OpaquePointer?
+            guard archive_read_next_header(a, &entry) == ARCHIVE_OK else { throw ArchiveError("gzip: \(errorString(a))") }
+            var out = [UInt8]()
+            var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+            while true {
+                let n = chunk.withUnsafeMutableBytes { archive_read_data(a, $0.baseAddress, $0.count) }
+                if n == 0 { break }
+                if n < 0 { throw ArchiveError("gzip: \(errorString(a))") }
+                if out.count + n > limit { throw ArchiveError("gzip: data larger than \(limit) bytes") }
+                out.append(contentsOf: chunk[0..<n])
+            }
+            return out
+        }
+    }
+
+    private static func errorString(_ a: OpaquePointer) -> String {
+        if let text = archive_error_string(a) { return String(cString: text) }
+        return "failed"
+    }
+}

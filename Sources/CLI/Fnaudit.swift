@@ -1,8 +1,22 @@
 import ArgumentParser
+import Foundation
 import FnauditScanning
 
 @main
 struct Fnaudit: ParsableCommand {
+    /// Input errors exit 2 with a one-line message; ArgumentParser already does so for usage errors.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            Console.error(error.description)
+            Foundation.exit(2)
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "fnaudit",
         abstract: "Find known-vulnerable npm, PyPI and Maven packages in serverless function bundles.",
@@ -12,6 +26,6 @@ struct Fnaudit: ParsableCommand {
         database. It never uses the network.
         """,
         version: FnauditInfo.version,
-        subcommands: [CompareCommand.self]
+        subcommands: [DatabaseCommand.self, CompareCommand.self]
     )
 }

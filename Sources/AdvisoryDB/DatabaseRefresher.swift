@@ -1,0 +1,271 @@
+import Foundation
+import FnauditArchive
+import FnauditModel
+import GRDB
+
+/// Called as work advances: a phase name, units done, units in all.
+public typealias ProgressHandler = @Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void
+
+/// What a build or import changed, per ecosystem.
+public struct RefreshSummary: Sendable {
+    public struct Counts: Sendable, Codable, Equatable {
+        public var added = 0
+        public var updated = 0
+        public var unchanged = 0
+        /// Added or updated records that are withdrawn (they never match).
+        public var withdrawn = 0
+        public init() {}
+    }
+    public var counts: [Ecosystem: Counts] = [:]
+    /// Valid records that name no npm, PyPI or Maven package.
+    public var ignored = 0
+    /// Files and records that could not be used: each was skipped and the rest imported.
+    public var problems: [ImportProblem] = []
+    /// Records imported with a lenient reading of one of their parts.
+    public var notes: [ImportProblem] = []
+    public var advisories = 0
+    public var affectedEntries = 0
+    public var sources: [SourceFile] = []
+
+    public var skipped: Int { problems.count }
+}
+
+public struct RefreshError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Builds and refreshes the advisory database atomically.
+///
+/// All writing happens in a temporary file beside the database. It replaces the database by a
+/// `rename(2)` only after `PRAGMA integrity_check` passes and the row counts are what was
+/// written, so a refresh that fails or is killed at any point leaves the previous database as
+/// it was. Scans that have the old file open keep reading it: a rename never touches an open file.
+public enum DatabaseRefresher {
+    public enum Mode: Sendable { case build, importing }
+
+    /// Creates the database anew from `inputs` (zips, folders or records).
+    public static func build(databasePath: String, inputs: [String], manifest: SnapshotManifest? = nil,
+                             progress: ProgressHandler? = nil) throws -> RefreshSummary {
+        try refresh(.build, databasePath: databasePath, inputs: inputs, manifest: manifest, progress: progress)
+    }
+
+    /// Merges newer exports into the existing database: new and changed records replace old
+    /// ones (compared by content hash, never by `modified` alone); records missing from the
+    /// export are kept, because an export may be partial.
+    public static func importExports(databasePath: String, inputs: [String],
+                                     progress: ProgressHandler? = nil) throws -> RefreshSummary {
+        try refresh(.importing, databasePath: databasePath, inputs: inputs, manifest: nil, progress: progress)
+    }
+
+    static func refresh(_ mode: Mode, databasePath: String, inputs: [String], manifest: SnapshotManifest?,
+                        progress: ProgressHandler?) throws -> RefreshSummary {
+        let directory = (databasePath as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+        let lock = try RefreshLock(databasePath: databasePath)
+        defer { lock.release() }
+        TemporaryFiles.removeStale(besides: databasePath)
+
+        var summary = RefreshSummary()
+        var documents: [OSVDocument] = []
+        for input in inputs {
+            OSVSource.read(path: input, into: &documents, sources: &summary.sources, problems: &summary.problems)
+        }
+        if let manifest { manifest.annotate(&summary.sources) }
+
+        let parsed = parseInParallel(documents, progress: progress)
+
+        let temporary = TemporaryFiles.path(besides: databasePath)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        if mode == .importing && FileManager.default.fileExists(atPath: databasePath) {
+            // A consistent copy, even while scans read the original.
+            let original = try DatabaseQueue(path: databasePath, configuration: AdvisoryStore.readOnlyConfiguration)
+            try original.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            try original.close()
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // The temporary file is thrown away on any failure, so it needs no journal.
+            try db.execute(sql: "PRAGMA journal_mode = OFF")
+            try db.execute(sql: "PRAGMA synchronous = OFF")
+        }
+        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
+        let sourcesSnapshot = summary.sources
+        let outcome = try queue.write { db -> (RefreshSummary, Int, Int) in
+            if try !db.tableExists("advisories") { try AdvisorySchema.create(db) }
+            let advisoriesBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
+            var local = RefreshSummary()
+            var writer = try RecordWriter(db)
+            var affectedDelta = 0
+            for (index, result) in parsed.enumerated() {
+                switch result {
+                case .failure(let problem):
+                    local.problems.append(problem)
+                case .success(let record):
+                    for repair in record.repairs {
+                        local.notes.append(ImportProblem(file: record.id, message: repair))
+                    }
+                    if record.affected.isEmpty {
+                        local.ignored += 1
+                        continue
+                    }
+                    let change = try writer.upsert(record)
+                    affectedDelta += change.affectedDelta
+                    for ecosystem in Set(record.affected.map(\.ecosystem)) {
+                        var counts = local.counts[ecosystem, default: .init()]
+                        switch change.kind {
+                        case .added: counts.added += 1
+                        case .updated: counts.updated += 1
+                        case .unchanged: counts.unchanged += 1
+                        }
+                        if change.kind != .unchanged && record.withdrawn != nil { counts.withdrawn += 1 }
+                        local.counts[ecosystem] = counts
+                    }
+                }
+                if index % 256 == 0 { progress?("writing", index, parsed.count) }
+            }
+            progress?("writing", parsed.count, parsed.count)
+            let now = ISO8601DateFormatter().string(from: Date())
+            for source in sourcesSnapshot {
+                try db.execute(sql: """
+                    INSERT INTO sources (operation, name, ecosystem, sha256, records, origin, snapshot_date, license, added_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [mode == .build ? "build" : "import", source.name, source.ecosystem, source.sha256,
+                                     source.records, source.origin, source.snapshotDate ?? writer.newestModified,
+                                     source.license, now])
+            }
+            try setMetadata(db, "schema_version", String(AdvisorySchema.version))
+            try setMetadata(db, mode == .build ? "built_at" : "imported_at", now)
+            let advisoriesAfter = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
+            guard advisoriesAfter == advisoriesBefore + writer.addedRecords else {
+                throw RefreshError("advisory count is \(advisoriesAfter), expected \(advisoriesBefore + writer.addedRecords): not replacing the database")
+            }
+            return (local, advisoriesAfter, affectedDelta)
+        }
+        summary.counts = outcome.0.counts
+        summary.ignored = outcome.0.ignored
+        summary.problems += outcome.0.problems
+        summary.notes = outcome.0.notes
+        summary.advisories = outcome.1
+
+        // Verify the finished file before it may replace anything.
+        try queue.inDatabase { db in
+            let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
+            guard check == ["ok"] else {
+                throw RefreshError("integrity check failed (\(check.prefix(3).joined(separator: "; "))): not replacing the database")
+            }
+            summary.affectedEntries = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM affected") ?? 0
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? -1
+            guard count == summary.advisories else { throw RefreshError("advisory count changed during verification") }
+            try db.execute(sql: "PRAGMA journal_mode = DELETE")
+        }
+        try queue.close()
+        try TemporaryFiles.syncAndReplace(temporary: temporary, destination: databasePath)
+        return summary
+    }
+
+    private static func setMetadata(_ db: Database, _ key: String, _ value: String) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [key, value])
+    }
+
+    /// Parses every document on all cores; order is kept so results are deterministic.
+    static func parseInParallel(_ documents: [OSVDocument], progress: ProgressHandler?) -> [Result<OSVRecord, ImportProblem>] {
+        let results = ResultSlots<Result<OSVRecord, ImportProblem>>(count: documents.count)
+        let chunk = 64
+        let chunks = (documents.count + chunk - 1) / chunk
+        let done = AtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            for i in (c * chunk)..<min(documents.count, (c + 1) * chunk) {
+                let document = documents[i]
+                do {
+                    results[i] = .success(try OSVRecord.parse(document.bytes))
+                } catch {
+                    results[i] = .failure(ImportProblem(file: document.displayName, message: "\(error) (record skipped)"))
+                }
+            }
+            let finished = done.add(1)
+            progress?("reading", min(finished * chunk, documents.count), documents.count)
+        }
+        return results.values()
+    }
+}
+
+/// Writes records into an open database with prepared statements.
+struct RecordWriter {
+    enum ChangeKind { case added, updated, unchanged }
+    struct Change { var kind: ChangeKind; var affectedDelta: Int }
+
+    private let db: Database
+    private let findStatement: Statement
+    private let insertAdvisory: Statement
+    private let insertAlias: Statement
+    private let insertAffected: Statement
+    private(set) var addedRecords = 0
+    /// The newest plausible `modified` seen: the date of data that names no commit.
+    private(set) var newestModified: String?
+
+    init(_ db: Database) throws {
+        self.db = db
+        findStatement = try db.makeStatement(sql: "SELECT id, content_sha256 FROM advisories WHERE osv_id = ?")
+        insertAdvisory = try db.makeStatement(sql: """
+            INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, cvss_score,
+                                    cvss_vector, cvss4_vector, aliases, refs, content_sha256, record_gz)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        insertAlias = try db.makeStatement(sql: "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)")
+        insertAffected = try db.makeStatement(sql: """
+            INSERT INTO affected (advisory_id, ecosystem, package, package_as_written, versions, ranges, ignored_ranges,
+                                  ecosystem_specific, database_specific)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+    }
+
+    mutating func upsert(_ record: OSVRecord) throws -> Change {
+        noteModified(record.modified)
+        let hash = Data(OSVSource.sha256Hex(record.canonicalJSON).utf8)
+        var kind = ChangeKind.added
+        var delta = 0
+        if let row = try Row.fetchOne(findStatement, arguments: [record.id]) {
+            let existingHash: Data = row["content_sha256"]
+            if existingHash == hash { return Change(kind: .unchanged, affectedDelta: 0) }
+            let id: Int64 = row["id"]
+            delta -= try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM affected WHERE advisory_id = ?", arguments: [id]) ?? 0
+            try db.execute(sql: "DELETE FROM affected WHERE advisory_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM aliases WHERE advisory_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM advisories WHERE id = ?", arguments: [id])
+            kind = .updated
+        } else {
+            addedRecords += 1
+        }
+        let compressed = try Gzip.compress(record.canonicalJSON)
+        try insertAdvisory.execute(arguments: [
+            record.id, record.modified, record.published, record.withdrawn, record.summary, record.details,
+            record.severity.rawValue, record.cvssScore, record.cvssVector, record.cvss4Vector,
+            record.aliases.joined(separator: "\n"),
+            record.references.map { "\($0.type)\t\($0.url)" }.joined(separator: "\n"),
+            hash, Data(compressed),
+        ])
+        let advisoryID = db.lastInsertedRowID
+        for alias in record.aliases where alias != record.id {
+            try insertAlias.execute(arguments: [alias, advisoryID])
+        }
+        for affected in record.affected {
+            try insertAffected.execute(arguments: [
+                advisoryID, affected.ecosystem.rawValue, affected.ecosystem.normalizedName(affected.name), affected.name,
+                AffectedEncoding.encode(versions: affected.versions), AffectedEncoding.encode(ranges: affected.ranges),
+                affected.ignoredRanges, affected.ecosystemSpecific, affected.databaseSpecific,
+            ])
+            delta += 1
+        }
+        return Change(kind: kind, affectedDelta: delta)
+    }
+
+    /// Ignores placeholder dates (`0001-01-01`) and dates in the future, both seen in real exports.
+    private mutating func noteModified(_ modified: String) {
+        guard modified.count >= 10, modified >= "1990", modified <= RecordWriter.tomorrow else { return }
+        if newestModified.map({ modified > $0 }) ?? true { newestModified = modified }
+    }
+
+    private static let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
+}

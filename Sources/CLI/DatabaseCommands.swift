@@ -1,0 +1,192 @@
+import ArgumentParser
+import Foundation
+import FnauditAdvisoryDB
+import FnauditModel
+import FnauditReporting
+
+/// `--db PATH`, shared by every command that uses the advisory database.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "Advisory database file.",
+        discussion: "Default: $FNAUDIT_DB, else ${XDG_CACHE_HOME:-~/.cache}/fnaudit/advisories.db.",
+        valueName: "path"))
+    var path: String?
+
+    var resolvedPath: String { DatabaseLocation.resolve(explicit: path) }
+
+    /// Opens the database, building it from the shipped snapshot on first use.
+    func open(quiet: Bool = false) throws -> AdvisoryStore {
+        let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsInteractive)
+        defer { bar.finish() }
+        do {
+            return try AdvisoryStore.openOrBuild(path: resolvedPath, progress: bar.update, announce: { message in
+                if !quiet { Console.note(message) }
+            })
+        } catch {
+            throw CLIError.input("advisory database: \(error)")
+        }
+    }
+}
+
+struct DatabaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Inspect, build and refresh the local advisory database (offline).",
+        subcommands: [DatabaseStatusCommand.self, DatabaseBuildCommand.self, DatabaseImportCommand.self]
+    )
+}
+
+struct DatabaseStatusCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the database's path, sources, dates and counts.",
+        discussion: "Examples:\n  fnaudit db status\n  fnaudit db status --format json --db ./advisories.db"
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: "table or json.") var format: StatusFormat = .table
+
+    enum StatusFormat: String, ExpressibleByArgument { case table, json }
+
+    func run() throws {
+        let store = try database.open()
+        let status = try store.status()
+        let age = status.snapshotDate.flatMap(SnapshotAge.days)
+        var warnings: [String] = []
+        if let age, age > 30 {
+            warnings.append("the advisory snapshot is \(age) days old; refresh it with `fnaudit db import <osv export>`")
+        }
+        switch format {
+        case .json:
+            try Console.writeJSON(StatusDocument(status: status, snapshotAgeDays: age, warnings: warnings))
+        case .table:
+            print("Database:  \(status.path) (\(ByteFormat.megabytes(status.sizeBytes)), schema \(status.schemaVersion))")
+            if let built = status.builtAt { print("Built:     \(built)") }
+            if let imported = status.importedAt { print("Imported:  \(imported)") }
+            print("Snapshot:  \(status.snapshotDate ?? "unknown")" + (age.map { " (\($0) days old)" } ?? ""))
+            print("Sources:")
+            for source in status.sources {
+                print("  \(source.name)")
+                print("    \(source.ecosystem ?? "-"), \(source.records) records, dated \(source.snapshotDate ?? "?"), sha256 \(source.sha256.prefix(16))…")
+                if let origin = source.origin { print("    from \(origin)") }
+                if let license = source.license { print("    licence \(license)") }
+            }
+            print("")
+            print("Ecosystem  Advisories  Affected packages  Withdrawn")
+            for ecosystem in Ecosystem.allCases {
+                let c = status.counts[ecosystem.rawValue]
+                print(ecosystem.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                      + String(c?.advisories ?? 0).leftPadded(12) + String(c?.affectedPackages ?? 0).leftPadded(19)
+                      + String(c?.withdrawn ?? 0).leftPadded(11))
+            }
+            for warning in warnings { Console.warn(warning) }
+        }
+    }
+
+    struct StatusDocument: Encodable {
+        var status: DatabaseStatus
+        var snapshotAgeDays: Int?
+        var warnings: [String]
+
+        enum Keys: String, CodingKey {
+            case path, schemaVersion, builtAt, importedAt, snapshotDate, snapshotAgeDays, sources, counts, advisories, sizeBytes, warnings
+        }
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: Keys.self)
+            try c.encode(status.path, forKey: .path)
+            try c.encode(status.schemaVersion, forKey: .schemaVersion)
+            try c.encodeIfPresent(status.builtAt, forKey: .builtAt)
+            try c.encodeIfPresent(status.importedAt, forKey: .importedAt)
+            try c.encodeIfPresent(status.snapshotDate, forKey: .snapshotDate)
+            try c.encodeIfPresent(snapshotAgeDays, forKey: .snapshotAgeDays)
+            try c.encode(status.sources, forKey: .sources)
+            try c.encode(status.counts, forKey: .counts)
+            try c.encode(status.advisories, forKey: .advisories)
+            try c.encode(status.sizeBytes, forKey: .sizeBytes)
+            try c.encode(warnings, forKey: .warnings)
+        }
+    }
+}
+
+struct DatabaseBuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build",
+        abstract: "(Re)build the database from the shipped snapshot or a folder laid out like VulnDB/.",
+        discussion: "Examples:\n  fnaudit db build\n  fnaudit db build --from ./osv-exports   # holds npm/all.zip, PyPI/all.zip, Maven/all.zip"
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Folder holding <Ecosystem>/all.zip (default: the shipped VulnDB/).", valueName: "dir"))
+    var from: String?
+
+    func run() throws {
+        guard let folder = from ?? DatabaseLocation.shippedSnapshot() else {
+            throw CLIError.input("the shipped snapshot (VulnDB/) was not found: give --from DIR or set FNAUDIT_SNAPSHOT")
+        }
+        let archives = SnapshotManifest.archives(in: folder)
+        guard !archives.isEmpty else { throw CLIError.input("\(folder) holds no <Ecosystem>/all.zip") }
+        let started = Date()
+        let bar = ProgressBar()
+        let summary: RefreshSummary
+        do {
+            summary = try DatabaseRefresher.build(databasePath: database.resolvedPath, inputs: archives,
+                                                  manifest: SnapshotManifest.load(directory: folder), progress: bar.update)
+        } catch {
+            bar.finish()
+            throw CLIError.input("build failed, the previous database is unchanged: \(error)")
+        }
+        bar.finish()
+        RefreshPrinter.print(summary, verb: "built", path: database.resolvedPath, seconds: Date().timeIntervalSince(started))
+        if summary.skipped > 0 { throw ExitCode(2) }
+    }
+}
+
+struct DatabaseImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Refresh the database offline from newer OSV exports (all.zip, folders of JSON, single records).",
+        discussion: """
+        Records whose content changed replace the old ones; unchanged ones are skipped; records \
+        missing from an export are kept. The database is replaced atomically: a failed or \
+        interrupted import leaves it as it was.
+
+        Examples:
+          fnaudit db import ~/Downloads/PyPI/all.zip
+          fnaudit db import ./osv/npm ./GHSA-xxxx-xxxx-xxxx.json
+        """
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Argument(help: ArgumentHelp("OSV exports to import.", valueName: "path")) var paths: [String]
+
+    func run() throws {
+        _ = try database.open()   // an import refreshes a database: build the default one first if there is none
+        let started = Date()
+        let bar = ProgressBar()
+        let summary: RefreshSummary
+        do {
+            summary = try DatabaseRefresher.importExports(databasePath: database.resolvedPath, inputs: paths, progress: bar.update)
+        } catch {
+            bar.finish()
+            throw CLIError.input("import failed, the previous database is unchanged: \(error)")
+        }
+        bar.finish()
+        RefreshPrinter.print(summary, verb: "imported", path: database.resolvedPath, seconds: Date().timeIntervalSince(started))
+        if summary.skipped > 0 { throw ExitCode(2) }
+    }
+}
+
+enum RefreshPrinter {
+    static func print(_ summary: RefreshSummary, verb: String, path: String, seconds: Double) {
+        for note in summary.notes { Console.note("note: \(note.description)") }
+        for problem in summary.problems { Console.error(problem.description) }
+        Swift.print("Ecosystem  Added  Updated  Unchanged  Withdrawn")
+        for ecosystem in Ecosystem.allCases {
+            let c = summary.counts[ecosystem] ?? .init()
+            Swift.print(ecosystem.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0) + String(c.added).leftPadded(7)
+                        + String(c.updated).leftPadded(9) + String(c.unchanged).leftPadded(11) + String(c.withdrawn).leftPadded(11))
+        }
+        var line = String(format: "%@ %@ in %.1f s: %d advisories, %d affected packages", verb.capitalized, path, seconds,
+                          summary.advisories, summary.affectedEntries)
+        if summary.ignored > 0 { line += ", \(summary.ignored) records for other ecosystems ignored" }
+        if summary.skipped > 0 { line += ", \(summary.skipped) skipped (see above)" }
+        Swift.print(line)
+    }
+}
