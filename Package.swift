@@ -83,5 +83,8 @@ let package = Package(
 
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
         .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning"], path: "Tests/VersioningTests"),
+        .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisoryDB"], path: "Tests/AdvisoryDBTests"),
+        // Runs the built `fnaudit` binary: exit codes, stdin harness, a refresh killed with SIGKILL.
+        .testTarget(name: "CLITests", dependencies: ["fnaudit", "FnauditAdvisoryDB"], path: "Tests/CLITests"),
     ]
 )

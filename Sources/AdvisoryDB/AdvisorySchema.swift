@@ -46,6 +46,7 @@ enum AdvisorySchema {
             aliases        TEXT NOT NULL,         -- one per line
             refs           TEXT NOT NULL,         -- "TYPE<TAB>url", one per line
             content_sha256 BLOB NOT NULL,         -- of the canonical (sorted-key) JSON
+            raw_sha256     BLOB NOT NULL,         -- of the bytes as exported: spots unchanged records unparsed
             record_gz      BLOB NOT NULL          -- the canonical JSON, gzip-compressed
         )
         """,
@@ -72,6 +73,7 @@ enum AdvisorySchema {
         )
         """,
         "CREATE INDEX affected_by_package ON affected (ecosystem, package)",
+        "CREATE INDEX advisories_by_raw_sha256 ON advisories (raw_sha256)",
         "CREATE INDEX affected_by_advisory ON affected (advisory_id)",
     ]
 

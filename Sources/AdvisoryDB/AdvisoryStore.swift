@@ -59,7 +59,7 @@ public struct DatabaseStatus: Sendable, Codable {
 /// Read-only access to the advisory database.
 public final class AdvisoryStore: @unchecked Sendable {
     public let path: String
-    private let queue: DatabaseQueue
+    let queue: DatabaseQueue
 
     static var readOnlyConfiguration: Configuration {
         var configuration = Configuration()
@@ -190,6 +190,15 @@ public final class AdvisoryStore: @unchecked Sendable {
                 importedAt: metadata["imported_at"], snapshotDate: sources.compactMap(\.snapshotDate).max(),
                 sources: sources, counts: counts,
                 advisories: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0, sizeBytes: size)
+        }
+    }
+}
+
+extension AdvisoryStore {
+    /// `id modified` of every advisory, sorted: a cheap fingerprint of a database's content.
+    public func allAdvisoryIDsAndModifiedDates() throws -> [String] {
+        try queue.read { db in
+            try String.fetchAll(db, sql: "SELECT osv_id || ' ' || modified FROM advisories ORDER BY osv_id")
         }
     }
 }

@@ -74,7 +74,41 @@ public enum DatabaseRefresher {
         }
         if let manifest { manifest.annotate(&summary.sources) }
 
-        let parsed = parseInParallel(documents, progress: progress)
+        // Documents whose exact bytes are already in the database need no parsing at all.
+        let rawHashes = hashInParallel(documents)
+        var alreadyStored: [Data: Set<Ecosystem>] = [:]
+        if mode == .importing && FileManager.default.fileExists(atPath: databasePath) {
+            alreadyStored = try storedRawHashes(databasePath)
+        }
+        var unchanged: [Set<Ecosystem>] = []
+        var toParse: [OSVDocument] = []
+        var toParseHashes: [Data] = []
+        for (document, hash) in zip(documents, rawHashes) {
+            if let ecosystems = alreadyStored[hash] {
+                unchanged.append(ecosystems)
+            } else {
+                toParse.append(document)
+                toParseHashes.append(hash)
+            }
+        }
+        let parsed = parseInParallel(toParse, progress: progress)
+        for ecosystems in unchanged {
+            for ecosystem in ecosystems { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+        }
+        if mode == .importing && FileManager.default.fileExists(atPath: databasePath),
+           try !anythingToWrite(parsed, databasePath: databasePath) {
+            // Nothing new: leave the database file alone.
+            for case .success(let record) in parsed where !record.affected.isEmpty {
+                for ecosystem in Set(record.affected.map(\.ecosystem)) { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+            }
+            for case .failure(let problem) in parsed { summary.problems.append(problem) }
+            summary.ignored = parsed.filter { if case .success(let r) = $0 { return r.affected.isEmpty } else { return false } }.count
+            let store = try AdvisoryStore(path: databasePath)
+            let status = try store.status()
+            summary.advisories = status.advisories
+            summary.affectedEntries = status.counts.values.reduce(0) { $0 + $1.affectedPackages }
+            return summary
+        }
 
         let temporary = TemporaryFiles.path(besides: databasePath)
         defer { try? FileManager.default.removeItem(atPath: temporary) }
@@ -96,6 +130,7 @@ public enum DatabaseRefresher {
             if try !db.tableExists("advisories") { try AdvisorySchema.create(db) }
             let advisoriesBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
             var local = RefreshSummary()
+            local.counts = summary.counts
             var writer = try RecordWriter(db)
             var affectedDelta = 0
             for (index, result) in parsed.enumerated() {
@@ -110,7 +145,7 @@ public enum DatabaseRefresher {
                         local.ignored += 1
                         continue
                     }
-                    let change = try writer.upsert(record)
+                    let change = try writer.upsert(record, rawSHA256: toParseHashes[index])
                     affectedDelta += change.affectedDelta
                     for ecosystem in Set(record.affected.map(\.ecosystem)) {
                         var counts = local.counts[ecosystem, default: .init()]
@@ -169,6 +204,48 @@ public enum DatabaseRefresher {
         try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [key, value])
     }
 
+    /// Raw hash -> ecosystems of every record in the database.
+    static func storedRawHashes(_ path: String) throws -> [Data: Set<Ecosystem>] {
+        let queue = try DatabaseQueue(path: path, configuration: AdvisoryStore.readOnlyConfiguration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var result: [Data: Set<Ecosystem>] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT a.raw_sha256, f.ecosystem FROM advisories a JOIN affected f ON f.advisory_id = a.id
+                """)
+            while let row = try rows.next() {
+                let hash: Data = row[0]
+                let name: String = row[1]
+                if let ecosystem = Ecosystem(rawValue: name) { result[hash, default: []].insert(ecosystem) }
+            }
+            return result
+        }
+    }
+
+    /// Whether any parsed record is new or differs in content from the stored one.
+    static func anythingToWrite(_ parsed: [Result<OSVRecord, ImportProblem>], databasePath: String) throws -> Bool {
+        let queue = try DatabaseQueue(path: databasePath, configuration: AdvisoryStore.readOnlyConfiguration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            let find = try db.makeStatement(sql: "SELECT content_sha256 FROM advisories WHERE osv_id = ?")
+            for case .success(let record) in parsed where !record.affected.isEmpty {
+                guard let stored = try Data.fetchOne(find, arguments: [record.id]),
+                      stored == OSVSource.sha256(record.canonicalJSON) else { return true }
+            }
+            return false
+        }
+    }
+
+    static func hashInParallel(_ documents: [OSVDocument]) -> [Data] {
+        let results = ResultSlots<Data>(count: documents.count)
+        DispatchQueue.concurrentPerform(iterations: max(1, (documents.count + 255) / 256)) { c in
+            for i in (c * 256)..<min(documents.count, (c + 1) * 256) {
+                results[i] = OSVSource.sha256(documents[i].bytes)
+            }
+        }
+        return results.values()
+    }
+
     /// Parses every document on all cores; order is kept so results are deterministic.
     static func parseInParallel(_ documents: [OSVDocument], progress: ProgressHandler?) -> [Result<OSVRecord, ImportProblem>] {
         let results = ResultSlots<Result<OSVRecord, ImportProblem>>(count: documents.count)
@@ -210,8 +287,8 @@ struct RecordWriter {
         findStatement = try db.makeStatement(sql: "SELECT id, content_sha256 FROM advisories WHERE osv_id = ?")
         insertAdvisory = try db.makeStatement(sql: """
             INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, cvss_score,
-                                    cvss_vector, cvss4_vector, aliases, refs, content_sha256, record_gz)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    cvss_vector, cvss4_vector, aliases, refs, content_sha256, raw_sha256, record_gz)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertAlias = try db.makeStatement(sql: "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)")
         insertAffected = try db.makeStatement(sql: """
@@ -221,14 +298,18 @@ struct RecordWriter {
             """)
     }
 
-    mutating func upsert(_ record: OSVRecord) throws -> Change {
+    mutating func upsert(_ record: OSVRecord, rawSHA256: Data) throws -> Change {
         noteModified(record.modified)
-        let hash = Data(OSVSource.sha256Hex(record.canonicalJSON).utf8)
+        let hash = OSVSource.sha256(record.canonicalJSON)
         var kind = ChangeKind.added
         var delta = 0
         if let row = try Row.fetchOne(findStatement, arguments: [record.id]) {
             let existingHash: Data = row["content_sha256"]
-            if existingHash == hash { return Change(kind: .unchanged, affectedDelta: 0) }
+            if existingHash == hash {
+                // Same content, new bytes (reformatted export): remember the new bytes' hash.
+                try db.execute(sql: "UPDATE advisories SET raw_sha256 = ? WHERE id = ?", arguments: [rawSHA256, row["id"] as Int64])
+                return Change(kind: .unchanged, affectedDelta: 0)
+            }
             let id: Int64 = row["id"]
             delta -= try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM affected WHERE advisory_id = ?", arguments: [id]) ?? 0
             try db.execute(sql: "DELETE FROM affected WHERE advisory_id = ?", arguments: [id])
@@ -244,7 +325,7 @@ struct RecordWriter {
             record.severity.rawValue, record.cvssScore, record.cvssVector, record.cvss4Vector,
             record.aliases.joined(separator: "\n"),
             record.references.map { "\($0.type)\t\($0.url)" }.joined(separator: "\n"),
-            hash, Data(compressed),
+            hash, rawSHA256, Data(compressed),
         ])
         let advisoryID = db.lastInsertedRowID
         for alias in record.aliases where alias != record.id {

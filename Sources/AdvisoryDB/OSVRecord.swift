@@ -10,6 +10,10 @@ public struct OSVRecord: Sendable {
         public struct Event: Sendable, Equatable {
             public var kind: EventKind
             public var version: String
+            public init(kind: EventKind, version: String) {
+                self.kind = kind
+                self.version = version
+            }
         }
         /// SEMVER or ECOSYSTEM; other types (GIT) never reach the database.
         public var type: String

@@ -105,6 +105,10 @@ public enum OSVSource {
         sources.append(SourceFile(name: path, ecosystem: nil, sha256: digest, records: documents.count - before))
     }
 
+    public static func sha256(_ bytes: [UInt8]) -> Data {
+        Data(SHA256.hash(data: bytes))
+    }
+
     public static func sha256Hex(_ bytes: [UInt8]) -> String {
         SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
     }

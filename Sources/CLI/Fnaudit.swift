@@ -12,8 +12,13 @@ struct Fnaudit: ParsableCommand {
         } catch let error as CLIError {
             Console.error(error.description)
             Foundation.exit(2)
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
         } catch {
-            exit(withError: error)
+            // Help and --version exit 0; every usage error exits 2 (ArgumentParser's default is 64).
+            if exitCode(for: error) == .success { exit(withError: error) }
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(2)
         }
     }
 
