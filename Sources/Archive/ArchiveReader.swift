@@ -118,23 +118,45 @@ public final class ArchiveReader {
         archive_filter_bytes(handle, -1)
     }
 
-    /// Reads the current entry into memory. Throws `ArchiveError` past `limit` bytes, on
-    /// damage (wrong CRC, truncation) or for encrypted data.
-    public func readEntry(limit: Int) throws -> [UInt8] {
-        guard entryOpen else { throw ArchiveError("no entry to read") }
+    /// Why reading an entry stopped early.
+    public enum ReadFailure: Error, CustomStringConvertible, Sendable {
+        case tooLarge(limit: Int)
+        case ratio(limit: Int)
+        case budget
+        case damaged(String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let limit): return "entry is larger than the \(limit)-byte limit for entries read into memory"
+            case .ratio(let limit): return "entry expands more than \(limit):1 (a compression bomb?); not read"
+            case .budget: return "the scan's total uncompressed-bytes budget is used up"
+            case .damaged(let message): return message
+            }
+        }
+    }
+
+    /// Reads the current entry into memory, stopping at `limit` bytes, at a compression ratio
+    /// above `maxRatio` (checked once more than 1 MiB has come out), when `budget` says no, or on
+    /// damage (wrong CRC, truncation, encrypted data).
+    public func readEntry(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> [UInt8] {
+        guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        let compressedStart = archive_filter_bytes(handle, -1)
         while true {
             let n = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
             if n < 0 {
                 if n == Int(ARCHIVE_WARN) { continue }
-                throw ArchiveError(ArchiveReader.errorString(handle))
+                throw ReadFailure.damaged(ArchiveReader.errorString(handle))
             }
-            if out.count + n > limit {
-                throw ArchiveError("entry is larger than the \(limit)-byte limit for entries read into memory")
-            }
+            if out.count + n > limit { throw ReadFailure.tooLarge(limit: limit) }
+            guard budget(n) else { throw ReadFailure.budget }
             out.append(contentsOf: chunk[0..<n])
+            if out.count > 1 << 20 {
+                let compressed = max(1, archive_filter_bytes(handle, -1) - compressedStart)
+                if Int64(out.count) / compressed > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
+            }
         }
         return out
     }

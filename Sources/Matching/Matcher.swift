@@ -1,1 +1,161 @@
+import FnauditAdvisoryDB
 import FnauditModel
+import FnauditVersioning
+
+/// A vulnerability affecting one package: advisories that share ids or aliases, grouped.
+public struct Finding: Sendable {
+    public var package: Package
+    /// The id shown first (GHSA, else PYSEC, else CVE, else the smallest id).
+    public var id: String
+    /// Every advisory id in the group, including `id`.
+    public var advisoryIDs: [String]
+    /// Aliases named by the advisories that are not themselves advisory ids here.
+    public var aliases: [String]
+    public var summary: String?
+    public var severity: Severity
+    public var cvssScore: Double?
+    /// Versions that fix this finding, from the affected ranges.
+    public var fixedVersions: [String]
+}
+
+/// A package that could not be checked, and which advisories might apply to it.
+public struct Unevaluated: Sendable {
+    public var package: Package
+    public var reason: String
+    public var advisoryIDs: [String]
+}
+
+public struct MatchResult: Sendable {
+    public var findings: [Finding] = []
+    public var unevaluated: [Unevaluated] = []
+    /// Per package identity: the smallest known version that fixes all its findings.
+    public var safeUpgrades: [PackageIdentity: String] = [:]
+}
+
+/// Matches packages against the advisory database. The version format of the package's
+/// ecosystem decides the comparator (Grype's rule); the database lookup is one indexed query
+/// per distinct package name.
+public struct Matcher: Sendable {
+    private let store: AdvisoryStore
+
+    public init(store: AdvisoryStore) {
+        self.store = store
+    }
+
+    public func match(_ packages: [Package]) throws -> MatchResult {
+        var result = MatchResult()
+        var entriesByEcosystem: [Ecosystem: [String: [AffectedEntry]]] = [:]
+        for ecosystem in Ecosystem.allCases {
+            let names = Set(packages.filter { $0.ecosystem == ecosystem && $0.versionKind == .exact }.map(\.normalizedName))
+            if !names.isEmpty { entriesByEcosystem[ecosystem] = try store.affectedEntries(ecosystem: ecosystem, names: names) }
+        }
+        // Per package: which advisories affect it, with their fixes.
+        var hits: [(Package, [Int64: [String]], [AffectedEntry])] = []
+        var unknowns: [(Package, String, Set<Int64>)] = []
+        for package in packages where package.versionKind == .exact {
+            guard let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty else { continue }
+            let parsed = package.ecosystem.parseVersion(package.version)
+            guard let version = parsed.version else {
+                if case .invalid(_, let reason) = parsed {
+                    unknowns.append((package, "version \(package.version.debugDescription) is \(reason)", Set(entries.map(\.advisoryRowID))))
+                }
+                continue
+            }
+            var affecting: [Int64: [String]] = [:]
+            var unknownReason: String?
+            var unknownIDs: Set<Int64> = []
+            for entry in entries {
+                switch AffectedEvaluator.evaluate(entry, version: version, raw: package.version, ecosystem: package.ecosystem) {
+                case .affected(let fixedIn): affecting[entry.advisoryRowID, default: []].append(contentsOf: fixedIn)
+                case .unknown(let reason):
+                    unknownReason = unknownReason ?? reason
+                    unknownIDs.insert(entry.advisoryRowID)
+                case .notAffected: break
+                }
+            }
+            unknownIDs.subtract(affecting.keys)
+            if !unknownIDs.isEmpty, let unknownReason { unknowns.append((package, unknownReason, unknownIDs)) }
+            if !affecting.isEmpty { hits.append((package, affecting, entries)) }
+        }
+
+        let rowIDs = Set(hits.flatMap { $0.1.keys } + unknowns.flatMap { $0.2 })
+        let advisories = try store.advisories(rowIDs: rowIDs)
+        for (package, reason, ids) in unknowns {
+            result.unevaluated.append(Unevaluated(package: package, reason: reason,
+                                                  advisoryIDs: ids.compactMap { advisories[$0]?.id }.sorted()))
+        }
+        for (package, affecting, entries) in hits {
+            let groups = AliasGrouping.group(affecting.keys.compactMap { advisories[$0] })
+            var packageFixes: Set<String> = []
+            for group in groups {
+                let fixes = Array(Set(group.flatMap { affecting[$0.rowID] ?? [] }))
+                let sortedFixes = sortVersions(fixes, package.ecosystem)
+                packageFixes.formUnion(fixes)
+                result.findings.append(makeFinding(package, group, fixedVersions: sortedFixes))
+            }
+            if let upgrade = safeUpgrade(package, candidates: packageFixes, entries: entries.filter { affecting[$0.advisoryRowID] != nil }) {
+                result.safeUpgrades[package.identity] = upgrade
+            }
+        }
+        return result
+    }
+
+    private func makeFinding(_ package: Package, _ group: [AdvisorySummary], fixedVersions: [String]) -> Finding {
+        let ids = group.map(\.id).sorted()
+        let idSet = Set(ids)
+        let aliases = Set(group.flatMap(\.aliases)).subtracting(idSet).sorted()
+        let primary = ids.first { $0.hasPrefix("GHSA-") } ?? ids.first { $0.hasPrefix("PYSEC-") }
+            ?? ids.first { $0.hasPrefix("CVE-") } ?? ids[0]
+        let best = group.max { ($0.severity, $0.cvssScore ?? -1) < ($1.severity, $1.cvssScore ?? -1) }
+        let summary = group.first(where: { $0.id == primary })?.summary ?? group.compactMap(\.summary).first
+        return Finding(package: package, id: primary, advisoryIDs: ids, aliases: aliases, summary: summary,
+                       severity: best?.severity ?? .unknown, cvssScore: group.compactMap(\.cvssScore).max(),
+                       fixedVersions: fixedVersions)
+    }
+
+    /// The smallest fix version, above the installed one, that no affecting advisory affects.
+    private func safeUpgrade(_ package: Package, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
+        guard let current = package.ecosystem.parseVersion(package.version).version else { return nil }
+        for candidate in sortVersions(Array(candidates), package.ecosystem) {
+            guard let version = package.ecosystem.parseVersion(candidate).version,
+                  (EcosystemVersion.compare(version, current) ?? 0) > 0 else { continue }
+            let stillAffected = entries.contains { entry in
+                if case .notAffected = AffectedEvaluator.evaluate(entry, version: version, raw: candidate, ecosystem: package.ecosystem) {
+                    return false
+                }
+                return true
+            }
+            if !stillAffected { return candidate }
+        }
+        return nil
+    }
+
+    private func sortVersions(_ versions: [String], _ ecosystem: Ecosystem) -> [String] {
+        versions.sorted { a, b in
+            guard let x = ecosystem.parseVersion(a).version, let y = ecosystem.parseVersion(b).version,
+                  let order = EcosystemVersion.compare(x, y) else { return a < b }
+            return order < 0 || (order == 0 && a < b)
+        }
+    }
+}
+
+/// Advisories that name each other (by id or alias) describe one vulnerability.
+enum AliasGrouping {
+    static func group(_ advisories: [AdvisorySummary]) -> [[AdvisorySummary]] {
+        var parent = Array(advisories.indices)
+        func find(_ i: Int) -> Int {
+            var i = i
+            while parent[i] != i { parent[i] = parent[parent[i]]; i = parent[i] }
+            return i
+        }
+        var owner: [String: Int] = [:]
+        for (i, advisory) in advisories.enumerated() {
+            for name in [advisory.id] + advisory.aliases {
+                if let j = owner[name] { parent[find(i)] = find(j) } else { owner[name] = i }
+            }
+        }
+        var groups: [Int: [AdvisorySummary]] = [:]
+        for (i, advisory) in advisories.enumerated() { groups[find(i), default: []].append(advisory) }
+        return groups.values.sorted { ($0.map(\.id).min() ?? "") < ($1.map(\.id).min() ?? "") }
+    }
+}

@@ -25,6 +25,8 @@ public struct Package: Hashable, Codable, Sendable {
     public var isDev: Bool
     /// Which extractor found it (`package-lock.json`, `dist-info`, `pom.properties`, …).
     public var extractor: String
+    /// A PEP 508 environment marker that conditions the requirement (`python_version < "3.8"`).
+    public var environmentMarker: String?
 
     public init(
         ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,

@@ -1,0 +1,98 @@
+import FnauditModel
+
+/// Other files of the same tree or archive, for formats that refer to each other
+/// (`-r other.txt` in requirements files, parent POMs).
+public protocol SiblingFiles: Sendable {
+    /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated),
+    /// or nil when there is no such file or it may not be read (outside the tree, too large).
+    func contents(of path: String) -> [UInt8]?
+}
+
+/// One file handed to an extractor.
+public struct ExtractorInput: Sendable {
+    /// `/`-separated path relative to the scan root, or the entry name inside an archive.
+    public var path: String
+    /// Where to report what is found (file path, archive entry chain).
+    public var location: Location
+    public var contents: [UInt8]
+    public var siblings: SiblingFiles
+
+    public init(path: String, location: Location, contents: [UInt8], siblings: SiblingFiles) {
+        self.path = path
+        self.location = location
+        self.contents = contents
+        self.siblings = siblings
+    }
+
+    public var text: String { String(decoding: contents, as: UTF8.self) }
+
+    /// The location of a declaration at a 1-based line of this file.
+    public func location(line: Int?) -> Location {
+        var copy = location
+        copy.line = line
+        return copy
+    }
+}
+
+/// What an extractor made of one file.
+public struct Extraction: Sendable {
+    public var packages: [Package] = []
+    /// Problems with parts of the file (an unknown lockfile version, an unresolvable property).
+    public var issues: [ScanIssue] = []
+    public init(packages: [Package] = [], issues: [ScanIssue] = []) {
+        self.packages = packages
+        self.issues = issues
+    }
+}
+
+/// Turns one file format into packages. One extractor per format, as in osv-scalibr: the walk
+/// asks `fileRequired` of every path, reads only the files some extractor wants, and hands
+/// each to `extract`. Extractors never touch the advisory database.
+public protocol Extractor: Sendable {
+    /// The format's name, as shown in reports (`package-lock.json`, `dist-info METADATA`).
+    var name: String { get }
+    var ecosystem: Ecosystem { get }
+    /// Whether this extractor wants the file at `path` (`/`-separated, relative).
+    func fileRequired(_ path: String) -> Bool
+    /// Reads one file. Throws `ExtractionError` when the file as a whole cannot be read.
+    func extract(_ input: ExtractorInput) throws -> Extraction
+}
+
+/// A file that could not be read as its format: reported as one line naming the file.
+public struct ExtractionError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// Small path helpers shared by the extractors' `fileRequired`.
+public enum PathName {
+    public static func base(_ path: String) -> Substring {
+        path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path)
+    }
+
+    public static func components(_ path: String) -> [Substring] {
+        path.split(separator: "/", omittingEmptySubsequences: true)
+    }
+
+    /// The folder part of `path` ("" at the root).
+    public static func directory(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "" }
+        return String(path[..<slash])
+    }
+
+    /// `base/relative`, with `.` and `..` resolved; nil if it climbs above the root.
+    public static func join(_ base: String, _ relative: String) -> String? {
+        var parts = relative.hasPrefix("/") ? [] : components(base).map(String.init)
+        for part in components(relative) {
+            if part == "." { continue }
+            if part == ".." {
+                if parts.isEmpty { return nil }
+                parts.removeLast()
+            } else {
+                parts.append(String(part))
+            }
+        }
+        return parts.joined(separator: "/")
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// A small element tree with line numbers, built with Foundation's streaming XMLParser.
+/// External entities are never resolved (the parser's default), so a hostile POM cannot read files.
+final class XMLElement {
+    let name: String
+    let line: Int
+    var text = ""
+    var children: [XMLElement] = []
+
+    init(name: String, line: Int) {
+        self.name = name
+        self.line = line
+    }
+
+    func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
+    func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    /// Trimmed text of a direct child, nil when absent or empty.
+    func value(_ name: String) -> String? {
+        guard let text = child(name)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        return text
+    }
+
+    static func parse(_ bytes: [UInt8]) throws -> XMLElement {
+        let parser = XMLParser(data: Data(bytes))
+        parser.shouldResolveExternalEntities = false
+        let builder = Builder(parser: parser)
+        parser.delegate = builder
+        guard parser.parse(), let root = builder.root else {
+            let line = parser.lineNumber
+            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed"
+            throw XMLTreeError(line: line, reason: reason)
+        }
+        return root
+    }
+
+    private final class Builder: NSObject, XMLParserDelegate {
+        weak var parser: XMLParser?
+        var root: XMLElement?
+        var stack: [XMLElement] = []
+        init(parser: XMLParser) { self.parser = parser }
+
+        func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
+                    qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
+            let element = XMLElement(name: local, line: parser.lineNumber)
+            if let parent = stack.last { parent.children.append(element) } else { root = element }
+            stack.append(element)
+        }
+
+        func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName qName: String?) {
+            _ = stack.popLast()
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            stack.last?.text += string
+        }
+
+        func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+            stack.last?.text += String(decoding: CDATABlock, as: UTF8.self)
+        }
+    }
+}
+
+struct XMLTreeError: Error, CustomStringConvertible {
+    var line: Int
+    var reason: String
+    var description: String { "not valid XML at line \(line): \(reason)" }
+}

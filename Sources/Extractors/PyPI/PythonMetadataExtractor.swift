@@ -1,0 +1,38 @@
+import Foundation
+import FnauditModel
+
+/// Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, and single-file
+/// `*.egg-info`. These are what `pip install --target` puts into a function bundle.
+public struct PythonMetadataExtractor: Extractor {
+    public let name = "Python package metadata"
+    public let ecosystem = Ecosystem.pypi
+    public init() {}
+
+    public func fileRequired(_ path: String) -> Bool {
+        let parts = PathName.components(path)
+        guard let last = parts.last else { return false }
+        if parts.count >= 2 {
+            let folder = parts[parts.count - 2]
+            if last == "METADATA" && folder.hasSuffix(".dist-info") { return true }
+            if last == "PKG-INFO" && folder.hasSuffix(".egg-info") { return true }
+        }
+        return last.hasSuffix(".egg-info") && !path.hasSuffix("/")
+    }
+
+    public func extract(_ input: ExtractorInput) throws -> Extraction {
+        guard !input.contents.contains(0) else { throw ExtractionError("not package metadata: binary content") }
+        var name: String?, version: String?
+        // RFC 822-style headers end at the first blank line; the body is the description.
+        for raw in input.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            if line.isEmpty { break }
+            if name == nil, line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }
+            if version == nil, line.hasPrefix("Version:") { version = line.dropFirst(8).trimmingCharacters(in: .whitespaces) }
+        }
+        guard let name, let version, !name.isEmpty, !version.isEmpty else {
+            throw ExtractionError("package metadata without Name and Version headers")
+        }
+        return Extraction(packages: [Package(ecosystem: .pypi, name: name, version: version, locations: [input.location],
+                                             extractor: self.name)])
+    }
+}

@@ -1,0 +1,99 @@
+import FnauditModel
+
+/// `package-lock.json` (lockfileVersion 1, 2, 3), `npm-shrinkwrap.json` and npm's hidden
+/// `node_modules/.package-lock.json`.
+public struct PackageLockExtractor: Extractor {
+    public let name = "package-lock.json"
+    public let ecosystem = Ecosystem.npm
+    public init() {}
+
+    public func fileRequired(_ path: String) -> Bool {
+        let base = PathName.base(path)
+        if base == "package-lock.json" || base == "npm-shrinkwrap.json" { return true }
+        return base == ".package-lock.json" && path.hasSuffix("node_modules/.package-lock.json")
+    }
+
+    public func extract(_ input: ExtractorInput) throws -> Extraction {
+        guard let root = try StructuredDocument.json(input.contents) as? [String: Any] else {
+            throw ExtractionError("not a package-lock.json: the document is not a JSON object")
+        }
+        let version = root.string("lockfileVersion")
+        var result = Extraction()
+        if let packages = root.dictionary("packages"), version != "1" {
+            if let version, !["2", "3"].contains(version) {
+                result.issues.append(ScanIssue(location: input.location, message: "lockfileVersion \(version) is newer than fnaudit knows; read as version 3", severity: .warning))
+            }
+            result.packages = fromPackages(packages, input)
+        } else if let dependencies = root.dictionary("dependencies") {
+            if let version, version != "1" {
+                result.issues.append(ScanIssue(location: input.location, message: "lockfileVersion \(version) without \"packages\"; read as version 1", severity: .warning))
+            }
+            walkV1(dependencies, input, into: &result.packages)
+        } else if version == nil {
+            throw ExtractionError("not a package-lock.json: no lockfileVersion, \"packages\" or \"dependencies\"")
+        }
+        return result
+    }
+
+    /// Versions 2 and 3: a flat map from install path to package.
+    private func fromPackages(_ packages: [String: Any], _ input: ExtractorInput) -> [Package] {
+        let lines = PackageLockLines(input.contents)
+        var found: [Package] = []
+        for (path, value) in packages {
+            guard !path.isEmpty, let entry = value as? [String: Any] else { continue }
+            // Links point at workspace folders, which are listed under their own path; entries
+            // outside node_modules are the project's own workspace packages.
+            if entry.bool("link") || !path.contains("node_modules/") { continue }
+            guard let name = entry.string("name") ?? NpmNames.nameFromInstallPath(path),
+                  let version = entry.string("version") else { continue }
+            let isDev = entry.bool("dev") || entry.bool("devOptional")
+            found.append(NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
+                                          isDev: isDev, extractor: self.name, resolved: entry.string("resolved")))
+        }
+        return found
+    }
+
+    /// Version 1: nested `dependencies`, where an alias reads `npm:real-name@1.2.3`.
+    private func walkV1(_ dependencies: [String: Any], _ input: ExtractorInput, into found: inout [Package]) {
+        for (key, value) in dependencies {
+            guard let entry = value as? [String: Any] else { continue }
+            if let version = entry.string("version") {
+                var name = key, exact = version
+                if version.hasPrefix("npm:"), let alias = NpmNames.splitNameAndVersion(version.dropFirst(4)) {
+                    (name, exact) = alias
+                }
+                found.append(NpmNames.package(name: name, version: exact, location: input.location, isDev: entry.bool("dev"),
+                                              extractor: self.name, resolved: entry.string("resolved")))
+            }
+            if let nested = entry.dictionary("dependencies") { walkV1(nested, input, into: &found) }
+        }
+    }
+}
+
+/// Lines of `"node_modules/…": {` keys, found in one pass over the file.
+struct PackageLockLines {
+    private var lines: [String: Int] = [:]
+
+    init(_ bytes: [UInt8]) {
+        var line = 1, i = 0
+        let n = bytes.count
+        while i < n {
+            // At a line start: skip indentation, then look for a quoted key.
+            var j = i
+            while j < n, bytes[j] == 0x20 || bytes[j] == 0x09 { j += 1 }
+            if j < n, bytes[j] == 0x22 {
+                var k = j + 1
+                while k < n, bytes[k] != 0x22, bytes[k] != 0x0A { k += 1 }
+                if k < n, bytes[k] == 0x22, k > j + 1 {
+                    let key = String(decoding: bytes[(j + 1)..<k], as: UTF8.self)
+                    if key.hasPrefix("node_modules/") || key.contains("/node_modules/"), lines[key] == nil { lines[key] = line }
+                }
+            }
+            while i < n, bytes[i] != 0x0A { i += 1 }
+            i += 1
+            line += 1
+        }
+    }
+
+    func line(of key: String) -> Int? { lines[key] }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import FnauditModel
+
+/// `pnpm-lock.yaml`, lockfile versions 5.x (`/name/1.0.0_peer@2`), 6.x (`/name@1.0.0(peer@2)`)
+/// and 9.x (`name@1.0.0` under `packages`, peer variants under `snapshots`).
+public struct PnpmLockExtractor: Extractor {
+    public let name = "pnpm-lock.yaml"
+    public let ecosystem = Ecosystem.npm
+    public init() {}
+
+    public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "pnpm-lock.yaml" }
+
+    public func extract(_ input: ExtractorInput) throws -> Extraction {
+        let document = try StructuredDocument.yaml(input.contents)
+        guard let root = document as? [String: Any] else {
+            if let text = document as? String, text.isEmpty { return Extraction() }
+            throw ExtractionError("not a pnpm-lock.yaml: the document is not a mapping")
+        }
+        if root.isEmpty { return Extraction() }
+        guard let versionText = root.string("lockfileVersion") else {
+            throw ExtractionError("not a pnpm-lock.yaml: no lockfileVersion")
+        }
+        let major = Int(versionText.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")).split(separator: ".").first ?? "") ?? 0
+        guard (5...9).contains(major) else {
+            throw ExtractionError("unsupported pnpm lockfileVersion \(versionText) (fnaudit reads 5.x to 9.x)")
+        }
+        let lines = LineLocator(input.contents)
+        var result = Extraction()
+        let packages = root.dictionary("packages") ?? [:]
+        for (key, value) in packages {
+            let entry = value as? [String: Any] ?? [:]
+            guard let package = self.package(key: key, entry: entry, major: major, input: input, lines: lines) else {
+                result.issues.append(ScanIssue(location: input.location, message: "unreadable package key \(key.debugDescription)", severity: .warning))
+                continue
+            }
+            result.packages.append(package)
+        }
+        return result
+    }
+
+    private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: LineLocator) -> Package? {
+        var spec = Substring(key)
+        if spec.hasPrefix("/") { spec = spec.dropFirst() }
+        // Peer-dependency suffixes: `(peer@2)` from 6.x on, `_peer@2` in 5.x.
+        if let paren = spec.firstIndex(of: "(") { spec = spec[..<paren] }
+        var name: String?, version: String?
+        if major >= 6 {
+            if let split = NpmNames.splitNameAndVersion(spec) { (name, version) = (split.name, split.version) }
+        } else if let slash = spec.lastIndex(of: "/") {
+            name = String(spec[..<slash])
+            var v = spec[spec.index(after: slash)...]
+            if let underscore = v.firstIndex(of: "_") { v = v[..<underscore] }
+            version = String(v)
+        }
+        let location = input.location(line: lines.line(of: key.hasPrefix("/") || major < 9 ? "  \(key):" : key))
+        let resolution = entry.dictionary("resolution") ?? [:]
+        let nonRegistrySource = resolution.string("repo") ?? resolution.string("tarball") ?? resolution.string("directory")
+        let isDev = entry.bool("dev")
+        if let entryName = entry.string("name"), let entryVersion = entry.string("version") {
+            // Git, tarball and file packages carry their real name and version in the entry.
+            return Package(ecosystem: .npm, name: entryName, version: entryVersion,
+                           versionKind: nonRegistrySource != nil ? .nonRegistry : .exact,
+                           versionNote: nonRegistrySource, locations: [location], isDev: isDev, extractor: self.name)
+        }
+        guard let name, let version, !name.isEmpty, !version.isEmpty else { return nil }
+        if NpmNames.isNonRegistry(version) || nonRegistrySource.map({ !$0.contains("/-/") }) == true {
+            return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry,
+                           versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: self.name)
+        }
+        return Package(ecosystem: .npm, name: name, version: version, locations: [location], isDev: isDev, extractor: self.name)
+    }
+}

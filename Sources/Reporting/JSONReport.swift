@@ -1,0 +1,109 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// The `--format json` document, described in Docs/JSON-OUTPUT.md. Field names and meanings are
+/// stable within a `schemaVersion`; new optional fields may be added.
+public enum JSONReport {
+    public static let schemaVersion = "1.0"
+
+    struct Document: Encodable {
+        var schemaVersion = JSONReport.schemaVersion
+        var tool: Tool
+        var inputs: [String]
+        var database: DatabaseInfo?
+        var packages: [PackageEntry]
+        var findings: [FindingEntry]?
+        var unevaluated: [UnevaluatedEntry]?
+        var errors: [IssueEntry]
+        var warnings: [IssueEntry]
+        var summary: Summary
+    }
+    struct Tool: Encodable { var name = "fnaudit"; var version: String }
+    struct LocationEntry: Encodable {
+        var path: String
+        var entry: String?
+        var line: Int?
+        var display: String
+        init(_ l: Location) {
+            path = l.path
+            entry = l.entryChain.isEmpty ? nil : l.entryChain.joined(separator: "!/")
+            line = l.line
+            display = l.line.map { "\(l.description):\($0)" } ?? l.description
+        }
+    }
+    struct PackageRef: Encodable {
+        var ecosystem: String, name: String, version: String, purl: String
+        init(_ p: Package) { ecosystem = p.ecosystem.rawValue; name = p.name; version = p.version; purl = p.purl }
+    }
+    struct PackageEntry: Encodable {
+        var ecosystem: String, name: String, version: String, purl: String
+        var versionKind: String
+        var versionNote: String?
+        var environmentMarker: String?
+        var dev: Bool
+        var extractors: [String]
+        var locations: [LocationEntry]
+        var safeUpgrade: String?
+    }
+    struct FindingEntry: Encodable {
+        var id: String
+        var advisoryIds: [String]
+        var aliases: [String]
+        var summary: String?
+        var severity: String
+        var cvssScore: Double?
+        var package: PackageRef
+        var fixedVersions: [String]
+        var locations: [LocationEntry]
+    }
+    struct UnevaluatedEntry: Encodable {
+        var package: PackageRef
+        var reason: String
+        var advisoryIds: [String]
+    }
+    struct IssueEntry: Encodable {
+        var path: String
+        var entry: String?
+        var line: Int?
+        var message: String
+    }
+    struct Summary: Encodable {
+        var packages: [String: Int]
+        var findings: [String: Int]?
+        var errors: Int
+        var warnings: Int
+    }
+
+    public static func render(_ report: ScanReport, version: String, withFindings: Bool = true) throws -> Data {
+        let document = Document(
+            tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database : nil,
+            packages: report.packages.map { p in
+                PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
+                             versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
+                             dev: p.isDev, extractors: p.extractor.components(separatedBy: ", "),
+                             locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity])
+            },
+            findings: withFindings ? report.findings.map { f in
+                FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
+                             cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
+                             locations: f.package.locations.map(LocationEntry.init))
+            } : nil,
+            unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
+            errors: report.errors.map(issue), warnings: report.warnings.map(issue),
+            summary: Summary(
+                packages: Dictionary(uniqueKeysWithValues: Ecosystem.allCases.map { ($0.rawValue, report.packageCounts()[$0] ?? 0) }),
+                findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,
+                errors: report.errors.count, warnings: report.warnings.count))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(document)
+        data.append(0x0A)
+        return data
+    }
+
+    private static func issue(_ i: ScanIssue) -> IssueEntry {
+        IssueEntry(path: i.location.path, entry: i.location.entryChain.isEmpty ? nil : i.location.entryChain.joined(separator: "!/"),
+                   line: i.location.line, message: i.message)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// Provenance of the advisory data behind a report.
+public struct DatabaseInfo: Sendable, Codable {
+    public struct Source: Sendable, Codable {
+        public var name: String
+        public var sha256: String
+        public var origin: String?
+        public var date: String?
+        public var license: String?
+        public init(name: String, sha256: String, origin: String?, date: String?, license: String?) {
+            self.name = name
+            self.sha256 = sha256
+            self.origin = origin
+            self.date = date
+            self.license = license
+        }
+    }
+    public var path: String
+    public var snapshotDate: String?
+    public var sources: [Source]
+    public init(path: String, snapshotDate: String?, sources: [Source]) {
+        self.path = path
+        self.snapshotDate = snapshotDate
+        self.sources = sources
+    }
+}
+
+/// Everything a scan found, ready for any output format. Dev dependencies are already filtered.
+public struct ScanReport: Sendable {
+    public var inputs: [String]
+    public var packages: [Package]
+    public var findings: [Finding]
+    public var unevaluated: [Unevaluated]
+    public var issues: [ScanIssue]
+    public var safeUpgrades: [PackageIdentity: String]
+    public var database: DatabaseInfo?
+    public var includeDev: Bool
+
+    public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: DatabaseInfo?, includeDev: Bool) {
+        self.inputs = inputs
+        self.includeDev = includeDev
+        self.packages = packages.filter { includeDev || !$0.isDev }
+        let kept = Set(self.packages.map(\.identity))
+        self.findings = (match?.findings ?? []).filter { kept.contains($0.package.identity) }.sorted { a, b in
+            a.package.identity != b.package.identity ? a.package.identity < b.package.identity : a.id < b.id
+        }
+        self.unevaluated = (match?.unevaluated ?? []).filter { kept.contains($0.package.identity) }
+        self.issues = issues.sorted { ($0.location, $0.message) < ($1.location, $1.message) }
+        self.safeUpgrades = match?.safeUpgrades ?? [:]
+        self.database = database
+    }
+
+    public var errors: [ScanIssue] { issues.filter { $0.severity == .error } }
+    public var warnings: [ScanIssue] { issues.filter { $0.severity == .warning } }
+
+    public func packageCounts() -> [Ecosystem: Int] {
+        Dictionary(grouping: packages, by: \.ecosystem).mapValues(\.count)
+    }
+
+    public func findingCounts() -> [Severity: Int] {
+        Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
+    }
+}
+

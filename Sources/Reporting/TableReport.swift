@@ -1,0 +1,103 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+import Rainbow
+
+/// The default output: one block per vulnerable package, then problems, then a summary line.
+public enum TableReport {
+    public static func render(_ report: ScanReport, colour: Bool) -> String {
+        var out = ""
+        let byPackage = Dictionary(grouping: report.findings, by: { $0.package.identity })
+        if !byPackage.isEmpty {
+            var rows: [[String]] = [["ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "SEVERITY", "FIXED IN", "WHERE"]]
+            var severities: [Severity?] = [nil]
+            for identity in byPackage.keys.sorted() {
+                guard let findings = byPackage[identity], let package = findings.first?.package else { continue }
+                let upgrade = report.safeUpgrades[identity]
+                for (i, finding) in findings.enumerated() {
+                    let ids = ([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(3)
+                    let score = finding.cvssScore.map { String(format: " %.1f", $0) } ?? ""
+                    rows.append([
+                        i == 0 ? package.ecosystem.rawValue : "", i == 0 ? package.name : "", i == 0 ? package.version : "",
+                        ids.joined(separator: ", "), finding.severity.rawValue + score,
+                        finding.fixedVersions.first ?? "-",
+                        i == 0 ? locationText(package) : "",
+                    ])
+                    severities.append(finding.severity)
+                }
+                if let upgrade, findings.count > 1 {
+                    rows.append(["", "", "", "→ upgrade to \(upgrade) to fix all \(findings.count)", "", "", ""])
+                    severities.append(nil)
+                }
+            }
+            out += table(rows, severities: severities, colour: colour)
+        } else {
+            out += "No known vulnerabilities found.\n"
+        }
+        if !report.unevaluated.isEmpty {
+            out += "\nCould not be evaluated (not known to be safe):\n"
+            for u in report.unevaluated {
+                out += "  \(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
+                out += u.advisoryIDs.isEmpty ? "\n" : " [might apply: \(u.advisoryIDs.joined(separator: ", "))]\n"
+            }
+        }
+        if !report.errors.isEmpty {
+            out += "\nErrors:\n"
+            for e in report.errors { out += "  \(e.location): \(e.message)\n" }
+        }
+        out += "\n" + summaryLine(report) + "\n"
+        return out
+    }
+
+    public static func summaryLine(_ report: ScanReport) -> String {
+        let counts = report.packageCounts()
+        let perEcosystem = Ecosystem.allCases.compactMap { e in counts[e].map { "\(e.rawValue) \($0)" } }.joined(separator: ", ")
+        var line = "Scanned \(report.packages.count) packages" + (perEcosystem.isEmpty ? "" : " (\(perEcosystem))")
+        let findingCounts = report.findingCounts()
+        let severities = Severity.allCases.reversed().compactMap { s in findingCounts[s].map { "\($0) \(s.rawValue)" } }
+        line += "; \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")"
+        if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
+        if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
+        if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
+        if let date = report.database?.snapshotDate { line += "; advisory snapshot \(date)" }
+        if !report.includeDev { line += "; dev dependencies excluded" }
+        return line + "."
+    }
+
+    static func locationText(_ package: Package) -> String {
+        guard let first = package.locations.first else { return "" }
+        let text = first.line.map { "\(first):\($0)" } ?? first.description
+        return package.locations.count > 1 ? "\(text) (+\(package.locations.count - 1) more)" : text
+    }
+
+    /// Rainbow also honours NO_COLOR and FORCE_COLOR; callers decide TTY-ness.
+    static func colourize(_ text: String, _ severity: Severity?, colour: Bool) -> String {
+        guard colour else { return text }
+        switch severity {
+        case .critical?: return text.red.bold
+        case .high?: return text.red
+        case .medium?: return text.yellow
+        case .low?: return text.cyan
+        case .unknown?: return text.lightBlack
+        case nil: return text
+        }
+    }
+
+    /// Left-aligned columns; the severity column is coloured.
+    static func table(_ rows: [[String]], severities: [Severity?], colour: Bool) -> String {
+        guard let columns = rows.first?.count else { return "" }
+        var widths = Array(repeating: 0, count: columns)
+        for row in rows { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], min(cell.count, 60)) } }
+        var out = ""
+        for (r, row) in rows.enumerated() {
+            var line = ""
+            for (i, cell) in row.enumerated() {
+                let shown = cell.count > 60 && i < columns - 1 ? String(cell.prefix(57)) + "..." : cell
+                let padded = i < columns - 1 ? shown.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) : shown
+                line += i == 4 ? colourize(padded, severities[r], colour: colour) : (r == 0 && colour ? padded.bold : padded)
+            }
+            out += line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
+        }
+        return out
+    }
+}

@@ -1,0 +1,26 @@
+/// Limits and switches for one scan. Every limit has a safe default and can be raised.
+public struct ScanOptions: Sendable {
+    /// Largest lockfile or manifest read from disk (a 1 GB "package-lock.json" is refused, not read).
+    public var maxFileBytes: Int = 256 << 20
+    /// Archive limits (see `ArchiveLimits`).
+    public var archive = ArchiveLimits()
+    public var progress: (@Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void)?
+
+    public init() {}
+}
+
+/// Bounds on what reading one untrusted archive may cost.
+public struct ArchiveLimits: Sendable {
+    /// Total uncompressed bytes read from all archives of a scan.
+    public var totalBytes: Int64 = 2 << 30
+    /// Largest entry read into memory (lockfiles, metadata, nested archives).
+    public var entryBytes: Int = 64 << 20
+    /// Largest uncompressed:compressed ratio accepted for an entry that is read.
+    public var compressionRatio: Int = 200
+    /// Entries per archive, nested ones included.
+    public var entryCount: Int = 1_000_000
+    /// Archives inside archives.
+    public var depth: Int = 8
+
+    public init() {}
+}
