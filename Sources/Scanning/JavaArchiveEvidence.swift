@@ -88,7 +88,7 @@ final class JavaArchiveEvidence {
     static func keyValues(_ bytes: [UInt8], separator: Character) -> [String: String] {
         var values: [String: String] = [:]
         var lastKey: String?
-        for raw in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextLines.split(String(decoding: bytes, as: UTF8.self)) {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if separator == ":", line.hasPrefix(" "), let key = lastKey {
                 values[key, default: ""] += line.dropFirst()

@@ -96,3 +96,12 @@ public enum PathName {
         return parts.joined(separator: "/")
     }
 }
+
+/// Line splitting that treats `\n` and `\r\n` alike. (Swift fuses `\r\n` into one Character,
+/// so splitting a String on "\n" misses CRLF files.)
+public enum TextLines {
+    public static func split(_ text: String) -> [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+    }
+}

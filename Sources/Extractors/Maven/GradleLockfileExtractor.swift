@@ -17,7 +17,7 @@ public struct GradleLockfileExtractor: Extractor {
         guard !input.contents.contains(0) else { throw ExtractionError("not a gradle.lockfile: binary content") }
         var result = Extraction()
         var number = 0
-        for raw in input.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextLines.split(input.text) {
             number += 1
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("empty=") { continue }

@@ -29,9 +29,12 @@ final class XMLElement {
         parser.shouldResolveExternalEntities = false
         let builder = Builder(parser: parser)
         parser.delegate = builder
-        guard parser.parse(), let root = builder.root else {
+        guard parser.parse(), let root = builder.root, builder.stack.isEmpty else {
+            if parser.parserError == nil, !builder.stack.isEmpty {
+                throw XMLTreeError(line: parser.lineNumber, reason: "the document ends inside <\(builder.stack.last?.name ?? "")>")
+            }
             let line = parser.lineNumber
-            let reason = parser.parserError.map { ($0 as NSError).localizedDescription } ?? "malformed"
+            let reason = parser.parserError.map { "malformed XML (parser error \(($0 as NSError).code))" } ?? "malformed XML"
             throw XMLTreeError(line: line, reason: reason)
         }
         return root

@@ -23,7 +23,7 @@ public struct PythonMetadataExtractor: Extractor {
         guard !input.contents.contains(0) else { throw ExtractionError("not package metadata: binary content") }
         var name: String?, version: String?
         // RFC 822-style headers end at the first blank line; the body is the description.
-        for raw in input.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextLines.split(input.text) {
             let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
             if line.isEmpty { break }
             if name == nil, line.hasPrefix("Name:") { name = line.dropFirst(5).trimmingCharacters(in: .whitespaces) }

@@ -125,7 +125,7 @@ public struct RequirementsExtractor: Extractor {
     private func logicalLines(_ text: String) -> [(Int, String)] {
         var result: [(Int, String)] = []
         var pending = "", pendingLine = 0, number = 0
-        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for raw in TextLines.split(text) {
             number += 1
             var line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if pending.isEmpty { pendingLine = number }
@@ -151,8 +151,8 @@ public struct RequirementsExtractor: Extractor {
     /// One PEP 508 requirement (or a URL/path requirement) into a package.
     func parseRequirement(_ line: String, at location: Location) -> Package? {
         var text = line
-        // Per-requirement options (`--hash=sha256:…`, `--global-option`) follow the requirement.
-        if let option = text.range(of: " --") ?? text.range(of: "\t--") { text = String(text[..<option.lowerBound]) }
+        // Per-requirement options (`--hash=sha256:…`, `-C key=value`) follow the requirement.
+        if let option = text.range(of: #"\s-{1,2}[A-Za-z]"#, options: .regularExpression) { text = String(text[..<option.lowerBound]) }
         var marker: String?
         if let semicolon = text.range(of: ";") {
             marker = text[semicolon.upperBound...].trimmingCharacters(in: .whitespaces)
@@ -189,6 +189,7 @@ public struct RequirementsExtractor: Extractor {
             let spec = specifiers[0]
             for op in ["===", "=="] where spec.hasPrefix(op) {
                 let version = spec.dropFirst(op.count).trimmingCharacters(in: .whitespaces)
+                if version.contains(" ") { return nil }
                 if !version.isEmpty && !version.contains("*") {
                     return package(name: name, version: version, kind: .exact, note: nil, marker: marker, location: location)
                 }

@@ -52,7 +52,7 @@ public struct PnpmLockExtractor: Extractor {
             if let underscore = v.firstIndex(of: "_") { v = v[..<underscore] }
             version = String(v)
         }
-        let location = input.location(line: lines.line(of: key.hasPrefix("/") || major < 9 ? "  \(key):" : key))
+        let location = input.location(line: lines.line(of: "\n  \(key):").map { $0 + 1 } ?? lines.line(of: "\n  '\(key)':").map { $0 + 1 })
         let resolution = entry.dictionary("resolution") ?? [:]
         let nonRegistrySource = resolution.string("repo") ?? resolution.string("tarball") ?? resolution.string("directory")
         let isDev = entry.bool("dev")

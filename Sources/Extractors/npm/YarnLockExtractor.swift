@@ -23,14 +23,22 @@ public struct YarnLockExtractor: Extractor {
             sawEntry = true
             let first = specs.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? specs
             let unquoted = first.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            guard let (name, range) = NpmNames.splitNameAndVersion(Substring(unquoted)) else { return }
+            guard var (name, range) = NpmNames.splitNameAndVersion(Substring(unquoted)) else { return }
+            // Aliases (`alias@npm:real@^1`): the package installed is the real one.
+            if range.hasPrefix("npm:"), let real = NpmNames.splitNameAndVersion(range.dropFirst(4)) {
+                name = real.name
+            } else if range.hasPrefix("npm:"), !range.dropFirst(4).contains("@"),
+                      let resolved = NpmNames.splitNameAndVersion(Substring(fields["resolution"] ?? "")), resolved.version.hasPrefix("npm:") {
+                name = resolved.name
+            }
             let resolution = fields["resolution"] ?? ""
             // Workspaces and links are the project itself, not dependencies.
             if range.hasPrefix("workspace:") || resolution.contains("@workspace:") || range.hasPrefix("link:") { return }
             guard let version = fields["version"] else { return }
             var package = NpmNames.package(name: name, version: version, location: input.location(line: line),
                                            isDev: false, extractor: self.name, resolved: fields["resolved"])
-            if let at = resolution.range(of: "@", options: .backwards, range: resolution.index(after: resolution.startIndex)..<resolution.endIndex) {
+            if resolution.count > 1,
+               let at = resolution.range(of: "@", options: .backwards, range: resolution.index(after: resolution.startIndex)..<resolution.endIndex) {
                 let protocolPart = resolution[at.upperBound...]
                 if !(protocolPart.hasPrefix("npm:") || protocolPart.hasPrefix("patch:")) && !protocolPart.isEmpty {
                     package.versionKind = .nonRegistry
@@ -41,7 +49,7 @@ public struct YarnLockExtractor: Extractor {
         }
 
         var lineNumber = 0
-        for rawLine in input.text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for rawLine in TextLines.split(input.text) {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.isEmpty || line.hasPrefix("#") { continue }
@@ -56,21 +64,15 @@ public struct YarnLockExtractor: Extractor {
             // Only the entry's own fields (two-space indent), not nested dependency maps.
             guard header != nil, line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
             let body = line.dropFirst(2)
-            let key: Substring, value: Substring
-            if let colon = body.firstIndex(of: ":"), !body.hasPrefix("\"") {
-                key = body[..<colon]
-                value = body[body.index(after: colon)...]
-            } else if let space = body.firstIndex(of: " ") {
-                key = body[..<space]
-                value = body[body.index(after: space)...]
-            } else {
-                continue
-            }
+            // `key "value"` (v1) or `key: value` (berry): the key ends at the first space or colon.
+            guard let end = body.firstIndex(where: { $0 == " " || $0 == ":" }) else { continue }
+            let key = body[..<end]
+            let value = body[body.index(after: end)...]
             fields[String(key)] = value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
         flush()
-        if !sawEntry && !input.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            && !input.text.contains("yarn lockfile") && !input.text.contains("__metadata") {
+        let meaningful = TextLines.split(input.text).contains { !$0.hasPrefix("#") && !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        if !sawEntry && meaningful && !input.text.contains("__metadata") {
             throw ExtractionError("not a yarn.lock: no entries")
         }
         return result
