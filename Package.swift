@@ -84,6 +84,11 @@ let package = Package(
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
         .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning"], path: "Tests/VersioningTests"),
         .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisoryDB"], path: "Tests/AdvisoryDBTests"),
+        .testTarget(
+            name: "ScanningTests",
+            dependencies: ["FnauditScanning", "FnauditExtractors", "FnauditMatching", "FnauditAdvisoryDB", "FnauditReporting", "FnauditVersioning"],
+            path: "Tests/ScanningTests"
+        ),
         // Runs the built `fnaudit` binary: exit codes, stdin harness, a refresh killed with SIGKILL.
         .testTarget(name: "CLITests", dependencies: ["fnaudit", "FnauditAdvisoryDB"], path: "Tests/CLITests"),
     ]

@@ -22,6 +22,14 @@ public struct AffectedEntry: Sendable {
     public var versions: [String]
     public var ranges: [OSVRecord.Range]
     public var ignoredRanges: Int
+
+    public init(advisoryRowID: Int64, packageAsWritten: String, versions: [String], ranges: [OSVRecord.Range], ignoredRanges: Int = 0) {
+        self.advisoryRowID = advisoryRowID
+        self.packageAsWritten = packageAsWritten
+        self.versions = versions
+        self.ranges = ranges
+        self.ignoredRanges = ignoredRanges
+    }
 }
 
 /// Everything `fnaudit explain` shows.

@@ -18,6 +18,11 @@ public struct OSVRecord: Sendable {
         /// SEMVER or ECOSYSTEM; other types (GIT) never reach the database.
         public var type: String
         public var events: [Event]
+
+        public init(type: String, events: [Event]) {
+            self.type = type
+            self.events = events
+        }
     }
 
     public struct Affected: Sendable {

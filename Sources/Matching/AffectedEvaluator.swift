@@ -14,23 +14,40 @@ public enum AffectedEvaluator {
 
     /// `version` must already be valid in `ecosystem`.
     public static func evaluate(_ entry: AffectedEntry, version: EcosystemVersion, raw: String, ecosystem: Ecosystem) -> Verdict {
-        // Explicit versions first: an exact string, or an equal version by the ecosystem's rules.
-        for listed in entry.versions {
-            if listed == raw { return .affected(fixedIn: fixes(entry, version, ecosystem)) }
-            if let parsed = ecosystem.parseVersion(listed).version, EcosystemVersion.compare(parsed, version) == 0 {
-                return .affected(fixedIn: fixes(entry, version, ecosystem))
-            }
-        }
+        var fromRanges = Verdict.notAffected
         var unknown: String?
         for range in entry.ranges {
             switch evaluate(range, version: version, ecosystem: ecosystem) {
-            case .affected(let fixedIn): return .affected(fixedIn: fixedIn)
-            case .unknown(let reason): unknown = unknown ?? reason
-            case .notAffected: break
+            case .affected(let fixedIn):
+                fromRanges = .affected(fixedIn: fixedIn)
+            case .unknown(let reason):
+                unknown = unknown ?? reason
+            case .notAffected:
+                break
             }
+            if case .affected = fromRanges { break }
+        }
+        if case .affected = fromRanges { return fromRanges }
+        // Explicit versions: the same string, or an equal version by the ecosystem's rules.
+        for listed in entry.versions {
+            let equal = listed == raw || ecosystem.parseVersion(listed).version.flatMap { EcosystemVersion.compare($0, version) } == 0
+            if equal { return .affected(fixedIn: smallestFix(above: version, in: entry, ecosystem)) }
         }
         if let unknown { return .unknown(reason: unknown) }
         return .notAffected
+    }
+
+    /// For a version listed explicitly: the smallest `fixed` event above it, if any.
+    private static func smallestFix(above version: EcosystemVersion, in entry: AffectedEntry, _ ecosystem: Ecosystem) -> [String] {
+        var best: (EcosystemVersion, String)?
+        for range in entry.ranges {
+            for event in range.events where event.kind == .fixed {
+                guard let parsed = ecosystem.parseVersion(event.version).version,
+                      (EcosystemVersion.compare(parsed, version) ?? 0) > 0 else { continue }
+                if best.map({ (EcosystemVersion.compare(parsed, $0.0) ?? 0) < 0 }) ?? true { best = (parsed, event.version) }
+            }
+        }
+        return best.map { [$0.1] } ?? []
     }
 
     /// One SEMVER or ECOSYSTEM range: events sorted by version (`introduced: 0` first);
@@ -62,7 +79,8 @@ public enum AffectedEvaluator {
             }
             let order = EcosystemVersion.compare(version, boundary) ?? 0
             if order < 0 {
-                // The first event above the version decides nothing more, but names the fix.
+                // Events above the version decide nothing more; the first closing one names the fix.
+                if event.kind == .introduced { continue }
                 if affected && event.kind == .fixed { fixedIn = [event.raw] }
                 break
             }
@@ -75,16 +93,4 @@ public enum AffectedEvaluator {
         return affected ? .affected(fixedIn: fixedIn) : .notAffected
     }
 
-    /// The `fixed` events above `version` in an entry listed by explicit versions.
-    private static func fixes(_ entry: AffectedEntry, _ version: EcosystemVersion, _ ecosystem: Ecosystem) -> [String] {
-        var found: [String] = []
-        for range in entry.ranges {
-            for event in range.events where event.kind == .fixed {
-                if let parsed = ecosystem.parseVersion(event.version).version, (EcosystemVersion.compare(parsed, version) ?? 0) > 0 {
-                    found.append(event.version)
-                }
-            }
-        }
-        return found
-    }
 }

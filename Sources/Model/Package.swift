@@ -49,7 +49,9 @@ public struct Package: Hashable, Codable, Sendable {
 
     /// Two findings of the same package in different places are one package with several locations.
     public var identity: PackageIdentity {
-        PackageIdentity(ecosystem: ecosystem, name: normalizedName, version: version, versionKind: versionKind)
+        // Without an exact version, what was written instead (a git URL, a range) tells packages apart.
+        PackageIdentity(ecosystem: ecosystem, name: normalizedName, version: versionKind == .exact ? version : version + " " + (versionNote ?? ""),
+                        versionKind: versionKind)
     }
 }
 

@@ -17,8 +17,10 @@ public struct PomXMLExtractor: Extractor {
     static let maxParents = 16
 
     public func fileRequired(_ path: String) -> Bool {
+        // The copies Maven puts in jars (META-INF/maven/**/pom.xml) describe the jar's own build;
+        // the jar's pom.properties already says what it is.
         let base = PathName.base(path)
-        return base == "pom.xml" || (base.hasSuffix(".pom") && !path.contains("META-INF/"))
+        return (base == "pom.xml" || base.hasSuffix(".pom")) && !path.contains("META-INF/")
     }
 
     struct Dependency {

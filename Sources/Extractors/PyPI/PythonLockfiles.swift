@@ -23,8 +23,15 @@ enum PythonLockEntry {
         (root[key] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
     }
 
-    static func line(of name: String, in lines: LineLocator) -> Int? {
-        lines.line(of: "name = \"\(name)\"")
+    /// The line of each `[[header]]` table, in document order (TOML keeps array order, so the
+    /// i-th table parsed is the i-th header).
+    static func headerLines(_ bytes: [UInt8], header: String) -> [Int] {
+        var found: [Int] = []
+        for (index, line) in TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
+        where line.trimmingCharacters(in: .whitespaces) == "[[\(header)]]" {
+            found.append(index + 1)
+        }
+        return found
     }
 }
 
@@ -72,9 +79,9 @@ public struct PoetryLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = LineLocator(input.contents)
+        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
         var result = Extraction()
-        for entry in PythonLockEntry.tables(root, key: "package") {
+        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
             let name = entry.string("name") ?? ""
             let groups = (entry.array("groups") ?? []).compactMap { $0 as? String }
             let isDev = entry.string("category") == "dev" || (!groups.isEmpty && !groups.contains("main"))
@@ -83,7 +90,7 @@ public struct PoetryLockExtractor: Extractor {
                 source = "\(type): \(table.string("url") ?? "")"
             }
             if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: isDev, location: input.location(line: PythonLockEntry.line(of: name, in: lines)),
+                                                     isDev: isDev, location: input.location(line: index < lines.count ? lines[index] : nil),
                                                      extractor: self.name) {
                 result.packages.append(package)
             }
@@ -102,15 +109,15 @@ public struct UvLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = LineLocator(input.contents)
+        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
         var result = Extraction()
-        for entry in PythonLockEntry.tables(root, key: "package") {
+        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
             let name = entry.string("name") ?? ""
             let source = entry.dictionary("source") ?? [:]
             if source["editable"] != nil || source["virtual"] != nil { continue }
             let nonRegistry = source.string("git").map { "git+\($0)" } ?? source.string("path") ?? source.string("directory") ?? source.string("url")
             if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: nonRegistry,
-                                                     isDev: false, location: input.location(line: PythonLockEntry.line(of: name, in: lines)),
+                                                     isDev: false, location: input.location(line: index < lines.count ? lines[index] : nil),
                                                      extractor: self.name) {
                 result.packages.append(package)
             }
@@ -129,15 +136,15 @@ public struct PdmLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = LineLocator(input.contents)
+        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
         var result = Extraction()
-        for entry in PythonLockEntry.tables(root, key: "package") {
+        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
             let name = entry.string("name") ?? ""
             let groups = (entry.array("groups") ?? []).compactMap { $0 as? String }
             let isDev = !groups.isEmpty && !groups.contains("default")
             let source = entry.string("git").map { "git+\($0)" } ?? entry.string("path") ?? entry.string("url")
             if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: isDev, location: input.location(line: PythonLockEntry.line(of: name, in: lines)),
+                                                     isDev: isDev, location: input.location(line: index < lines.count ? lines[index] : nil),
                                                      extractor: self.name) {
                 result.packages.append(package)
             }
@@ -163,15 +170,15 @@ public struct PylockExtractor: Extractor {
         if let version = root.string("lock-version"), !version.hasPrefix("1.") && version != "1" {
             result.issues.append(ScanIssue(location: input.location, message: "lock-version \(version) is newer than fnaudit knows", severity: .warning))
         }
-        let lines = LineLocator(input.contents)
-        for entry in PythonLockEntry.tables(root, key: "packages") {
+        let lines = PythonLockEntry.headerLines(input.contents, header: "packages")
+        for (index, entry) in PythonLockEntry.tables(root, key: "packages").enumerated() {
             let name = entry.string("name") ?? ""
             var source: String?
             if let vcs = entry.dictionary("vcs") { source = "\(vcs.string("type") ?? "vcs")+\(vcs.string("url") ?? vcs.string("path") ?? "")" }
             if let directory = entry.dictionary("directory") { source = directory.string("path") ?? "directory" }
             if let archive = entry.dictionary("archive") { source = archive.string("url") ?? archive.string("path") ?? "archive" }
             if var package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: false, location: input.location(line: PythonLockEntry.line(of: name, in: lines)),
+                                                     isDev: false, location: input.location(line: index < lines.count ? lines[index] : nil),
                                                      extractor: self.name) {
                 package.environmentMarker = entry.string("marker")
                 result.packages.append(package)

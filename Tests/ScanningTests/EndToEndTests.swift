@@ -1,0 +1,72 @@
+import XCTest
+import FnauditAdvisoryDB
+import FnauditMatching
+import FnauditModel
+import FnauditReporting
+import FnauditScanning
+
+/// Trees with known-vulnerable pins in all three ecosystems, against the shipped snapshot.
+final class EndToEndTests: XCTestCase {
+    private func scan(_ relative: String) throws -> (Inventory, MatchResult) {
+        let inventory = Scanner().inventory(of: [Fixtures.path(relative)])
+        return (inventory, try Matcher(store: try ShippedDatabase.store()).match(inventory.packages))
+    }
+
+    func testVulnerablePinsFindTheirAdvisoriesAndFixes() throws {
+        let (inventory, result) = try scan("e2e/vulnerable")
+        func finding(_ name: String, _ id: String) -> Finding? {
+            result.findings.first { $0.package.name == name && $0.advisoryIDs.contains(id) }
+        }
+        // lodash 4.17.15: prototype pollution (CVE-2020-8203) fixed in 4.17.19; command injection fixed in 4.17.21.
+        XCTAssertEqual(finding("lodash", "GHSA-p6mc-m468-83gw")?.fixedVersions, ["4.17.19"])
+        XCTAssertEqual(finding("lodash", "GHSA-35jh-r3h4-6jhm")?.fixedVersions, ["4.17.21"])
+        XCTAssertEqual(finding("lodash", "GHSA-p6mc-m468-83gw")?.aliases.contains("CVE-2020-8203"), true)
+        // django 2.2.0: the GHSA and the PYSEC record of CVE-2019-14234 are one finding.
+        let sql = finding("django", "GHSA-6r97-cj55-9hrq")
+        XCTAssertEqual(sql?.advisoryIDs.contains("PYSEC-2019-13"), true, "aliases are grouped")
+        XCTAssertEqual(sql?.severity, .critical)
+        XCTAssertEqual(sql?.fixedVersions, ["2.2.4"])
+        // jackson-databind 2.9.8 and log4j-core 2.14.1.
+        XCTAssertEqual(finding("com.fasterxml.jackson.core:jackson-databind", "GHSA-288c-cq4h-88gq")?.fixedVersions, ["2.9.10.7"])
+        let log4shell = finding("org.apache.logging.log4j:log4j-core", "GHSA-jfh8-c2jp-5v3q")
+        XCTAssertEqual(log4shell?.fixedVersions, ["2.15.0"])
+        XCTAssertEqual(log4shell?.cvssScore, 10.0)
+        // The smallest version that fixes every log4j-core finding.
+        let log4j = inventory.packages.first { $0.name == "org.apache.logging.log4j:log4j-core" }
+        XCTAssertEqual(log4j.flatMap { result.safeUpgrades[$0.identity] }, "2.17.1")
+        // The unpinned requirement is reported but never matched; the dev dependency is found but flagged.
+        let requests = inventory.packages.first { $0.name == "requests" }
+        XCTAssertEqual(requests?.versionKind, .unpinned)
+        XCTAssertFalse(result.findings.contains { $0.package.name == "requests" })
+        XCTAssertEqual(inventory.packages.first { $0.name == "minimist" }?.isDev, true)
+    }
+
+    func testSafeVersionsFindNothing() throws {
+        let (inventory, result) = try scan("e2e/safe")
+        XCTAssertEqual(inventory.packages.filter { !$0.isDev }.count, 4)
+        XCTAssertEqual(result.findings.map { "\($0.package.name) \($0.id)" }, [])
+        XCTAssertEqual(result.unevaluated.count, 0)
+    }
+
+    func testDevDependenciesAreLeftOutOfReportsUnlessAskedFor() throws {
+        let (inventory, result) = try scan("e2e/vulnerable")
+        let withoutDev = ScanReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: false)
+        let withDev = ScanReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: true)
+        XCTAssertFalse(withoutDev.packages.contains { $0.name == "minimist" })
+        XCTAssertTrue(withDev.findings.contains { $0.package.name == "minimist" }, "minimist 1.2.0 has known advisories")
+        XCTAssertFalse(withoutDev.findings.contains { $0.package.name == "minimist" })
+    }
+
+    func testLog4j1WithAnEmptyFixedEventIsStillReported() throws {
+        let (_, result) = try scan("e2e/log4j1")
+        XCTAssertTrue(result.findings.contains { $0.advisoryIDs.contains("GHSA-f7vh-qwp3-x37m") })
+    }
+
+    func testInvalidVersionIsUnevaluatedNotSafe() throws {
+        let package = Package(ecosystem: .pypi, name: "django", version: "not-a-version", locations: [Location(path: "x")], extractor: "test")
+        let result = try Matcher(store: try ShippedDatabase.store()).match([package])
+        XCTAssertEqual(result.findings.count, 0)
+        XCTAssertEqual(result.unevaluated.count, 1)
+        XCTAssertFalse(result.unevaluated[0].advisoryIDs.isEmpty, "it names the advisories that might apply")
+    }
+}
