@@ -112,6 +112,18 @@ public final class ArchiveReader {
                             declaredSize: size, isEncrypted: encrypted)
     }
 
+    /// Whether a zip's bytes end with an end-of-central-directory record. Without one, libarchive
+    /// reads the local headers in streaming mode and a truncation can go unnoticed.
+    public static func zipHasCentralDirectory(tail: [UInt8]) -> Bool {
+        guard tail.count >= 22 else { return false }
+        var i = tail.count - 22
+        while i >= 0 {
+            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 { return true }
+            i -= 1
+        }
+        return false
+    }
+
     /// Bytes consumed from the underlying (compressed) stream so far: lets callers bound
     /// the compression ratio of what they read.
     public var compressedBytesConsumed: Int64 {
@@ -147,7 +159,7 @@ public final class ArchiveReader {
             let n = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
             if n < 0 {
-                if n == Int(ARCHIVE_WARN) { continue }
+                // WARN here means damaged data (a bad CRC): the bytes cannot be trusted.
                 throw ReadFailure.damaged(ArchiveReader.errorString(handle))
             }
             if out.count + n > limit { throw ReadFailure.tooLarge(limit: limit) }

@@ -32,7 +32,12 @@ final class ArchiveScanner: @unchecked Sendable {
         do {
             let reader = try ArchiveReader(path: path)
             var entries = 0
-            return scan(reader, location: location, depth: 1, entryCount: &entries)
+            var result = scan(reader, location: location, depth: 1, entryCount: &entries)
+            if let issue = ArchiveScanner.truncatedZip(head: ArchiveScanner.bytes(of: path, tail: false),
+                                                      tail: ArchiveScanner.bytes(of: path, tail: true), location) {
+                result.issues.append(issue)
+            }
+            return result
         } catch {
             return Extraction(issues: [ScanIssue(location: location, message: "not a readable archive: \(error)")])
         }
@@ -105,6 +110,9 @@ final class ArchiveScanner: @unchecked Sendable {
                     let inner = scan(nested, location: here, depth: depth + 1, entryCount: &entryCount)
                     result.packages += inner.packages
                     result.issues += inner.issues
+                    if let issue = ArchiveScanner.truncatedZip(head: Array(bytes.prefix(4)), tail: Array(bytes.suffix(66_000)), here) {
+                        result.issues.append(issue)
+                    }
                 } catch {
                     result.issues.append(ScanIssue(location: here, message: "not a readable archive: \(error)"))
                 }
@@ -125,6 +133,26 @@ final class ArchiveScanner: @unchecked Sendable {
         result.packages += java.packages()
         result.issues += java.issues
         return result
+    }
+}
+
+extension ArchiveScanner {
+    /// A zip whose end-of-central-directory record is missing was cut short.
+    static func truncatedZip(head: [UInt8], tail: [UInt8], _ location: Location) -> ScanIssue? {
+        guard head.starts(with: [0x50, 0x4B, 0x03, 0x04]), !ArchiveReader.zipHasCentralDirectory(tail: tail) else { return nil }
+        return ScanIssue(location: location, message: "truncated or damaged zip: no end-of-central-directory record (entries were read up to the damage)")
+    }
+
+    /// The first 4 or last 66,000 bytes of a file (the EOCD record and its longest comment).
+    static func bytes(of path: String, tail: Bool) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
+        defer { try? handle.close() }
+        if tail {
+            let size = (try? handle.seekToEnd()) ?? 0
+            try? handle.seek(toOffset: size > 66_000 ? size - 66_000 : 0)
+            return [UInt8]((try? handle.readToEnd()) ?? Data())
+        }
+        return [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
     }
 }
 

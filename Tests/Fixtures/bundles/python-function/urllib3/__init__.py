@@ -1,0 +1,1 @@
+# code left out of the fixture

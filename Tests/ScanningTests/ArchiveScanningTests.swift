@@ -1,0 +1,137 @@
+import Foundation
+import XCTest
+import FnauditModel
+import FnauditScanning
+
+/// Function bundles scanned in place (Tests/Fixtures/bundles, built by Scripts/make-bundle-fixtures.py).
+final class ArchiveScanningTests: XCTestCase {
+    private func keys(_ inventory: Inventory) -> [String] {
+        inventory.packages.map { "\($0.ecosystem.rawValue) \($0.name) \($0.version) \($0.versionKind.rawValue)" }.sorted()
+    }
+
+    func testZipGivesTheSamePackagesAsTheUnzippedTree() {
+        for function in ["python-function", "node-function", "java-function"] {
+            let tree = Scanner().inventory(of: [Fixtures.path("bundles/\(function)")])
+            let zip = Scanner().inventory(of: [Fixtures.path("bundles/zips/\(function).zip")])
+            XCTAssertFalse(tree.packages.isEmpty, function)
+            XCTAssertEqual(keys(zip), keys(tree), function)
+            XCTAssertEqual(zip.issues.filter { $0.severity == .error }.count, 0, function)
+        }
+    }
+
+    func testPolyglotZipWithANestedLayer() {
+        let polyglot = Scanner().inventory(of: [Fixtures.path("bundles/zips/polyglot.zip")])
+        var union = Set<String>()
+        for function in ["python-function", "node-function", "java-function"] {
+            union.formUnion(keys(Scanner().inventory(of: [Fixtures.path("bundles/\(function)")])))
+        }
+        XCTAssertEqual(Set(keys(polyglot)), union)
+        // The layer's copy of requests is the same package, seen in two places.
+        let requests = polyglot.packages.first { $0.name == "requests" }
+        XCTAssertEqual(requests?.locations.map(\.entryChain.count).sorted(), [1, 2])
+        XCTAssertTrue(requests?.locations.contains { $0.entryChain.first == "layers/shared-layer.zip" } ?? false)
+    }
+
+    func testJarEvidenceAndEntryChains() {
+        let java = Scanner().inventory(of: [Fixtures.path("bundles/zips/java-function.zip")])
+        func package(_ name: String) -> Package? { java.packages.first { $0.name == name } }
+        XCTAssertEqual(package("org.yaml:snakeyaml")?.locations.first?.description,
+                       Fixtures.path("bundles/zips/java-function.zip") + "!/lib/app.jar!/BOOT-INF/lib/snakeyaml-1.26.jar!/META-INF/maven/org.yaml/snakeyaml/pom.properties")
+        XCTAssertEqual(package("com.google.guava:guava")?.version, "29.0-jre", "every pom.properties of a shaded jar")
+        XCTAssertEqual(package("commons-collections:commons-collections")?.extractor, "pom.properties")
+        XCTAssertEqual(package("org.apache.commons:commons-text")?.extractor, "MANIFEST.MF (Bundle-SymbolicName)")
+        XCTAssertEqual(package("mystery-lib")?.extractor, "jar file name")
+        XCTAssertEqual(package("mystery-lib")?.versionKind, .unresolved, "no groupId: listed, never matched")
+    }
+
+    private func adversarial(_ name: String, _ configure: (inout ScanOptions) -> Void = { _ in }) -> Inventory {
+        var options = ScanOptions()
+        configure(&options)
+        return Scanner(options: options).inventory(of: [Fixtures.path("bundles/adversarial/\(name)")])
+    }
+
+    private func messages(_ inventory: Inventory, _ severity: ScanIssue.Severity) -> [String] {
+        inventory.issues.filter { $0.severity == severity }.map { "\($0.location): \($0.message)" }
+    }
+
+    func testZipSlipNamesAreDataAndReported() {
+        let inventory = adversarial("zip-slip.zip")
+        XCTAssertEqual(messages(inventory, .warning).count, 2)
+        XCTAssertTrue(messages(inventory, .warning).allSatisfy { $0.contains("suspicious entry name") })
+        XCTAssertEqual(keys(inventory), ["PyPI six 1.16.0 exact", "npm left-pad 1.1.0 exact"])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "../../evil"), "nothing is ever written")
+    }
+
+    func testSymlinkEntriesAreNotFollowed() {
+        let inventory = adversarial("symlink.zip")
+        XCTAssertEqual(messages(inventory, .warning).count, 1)
+        XCTAssertTrue(messages(inventory, .warning)[0].contains("symbolic link"))
+        XCTAssertEqual(keys(inventory), ["PyPI attrs 23.1.0 exact"])
+    }
+
+    func testZipBombIsStoppedByTheSizeAndRatioLimits() {
+        let inventory = adversarial("zip-bomb.zip")
+        let errors = messages(inventory, .error)
+        XCTAssertEqual(errors.count, 2, errors.joined(separator: "\n"))
+        XCTAssertTrue(errors.contains { $0.contains("package-lock.json") && $0.contains("limit") })
+        XCTAssertTrue(errors.contains { $0.contains("poetry.lock") && $0.contains("200:1") })
+        XCTAssertEqual(keys(inventory), ["PyPI six 1.16.0 exact"], "the rest of the archive is still read")
+    }
+
+    func testManyNestedArchivesAndTheEntryLimit() {
+        let all = adversarial("many-nested.zip")
+        XCTAssertEqual(all.packages.first?.locations.count, 10_000)
+        let limited = adversarial("many-nested.zip") { $0.archive.entryCount = 100 }
+        XCTAssertTrue(messages(limited, .error).contains { $0.contains("more than 100 entries") })
+    }
+
+    func testNestingDepthLimit() {
+        let inventory = adversarial("deep-nesting.zip")
+        XCTAssertTrue(messages(inventory, .error).contains { $0.contains("nested deeper than 8") })
+        let deeper = adversarial("deep-nesting.zip") { $0.archive.depth = 12 }
+        XCTAssertEqual(keys(deeper), ["PyPI deep 1.0 exact"])
+    }
+
+    func testTruncatedZipKeepsWhatCameBeforeTheDamage() {
+        let inventory = adversarial("truncated.zip")
+        XCTAssertEqual(keys(inventory), ["PyPI attrs 23.1.0 exact"])
+        XCTAssertTrue(messages(inventory, .error).contains { $0.contains("truncated.zip!/b/requirements.txt") }, "the damaged entry is named")
+    }
+
+    func testWrongCRCIsAnErrorNamingTheEntry() {
+        let inventory = adversarial("bad-crc.zip")
+        XCTAssertEqual(messages(inventory, .error).count, 1)
+        XCTAssertTrue(messages(inventory, .error)[0].contains("bad-crc.zip!/b/requirements.txt"))
+        XCTAssertEqual(keys(inventory), ["PyPI attrs 23.1.0 exact", "PyPI idna 2.7 exact"])
+    }
+
+    func testTarWithDotDotPath() {
+        let inventory = adversarial("dotdot.tar.gz")
+        XCTAssertTrue(messages(inventory, .warning).contains { $0.contains("../package-lock.json") })
+        XCTAssertEqual(keys(inventory), ["PyPI six 1.16.0 exact", "npm left-pad 1.1.0 exact"])
+    }
+
+    func testTotalBudget() {
+        let inventory = adversarial("zip-bomb.zip") { $0.archive.totalBytes = 4 }
+        XCTAssertTrue(messages(inventory, .error).contains { $0.contains("budget") })
+    }
+
+    func testOtherInputsStillCompleteWhenOneArchiveIsBad() {
+        let inventory = Scanner().inventory(of: [Fixtures.path("bundles/adversarial/truncated.zip"),
+                                                 Fixtures.path("bundles/zips/node-function.zip")])
+        XCTAssertTrue(inventory.packages.contains { $0.name == "lodash" })
+    }
+
+    func testInstalledVersionThatDiffersFromTheLockfileIsReported() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("fnaudit-mismatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("node_modules/lodash"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try #"{"lockfileVersion": 3, "packages": {"node_modules/lodash": {"version": "4.17.21"}}}"#
+            .write(to: directory.appendingPathComponent("package-lock.json"), atomically: true, encoding: .utf8)
+        try #"{"name": "lodash", "version": "4.17.15"}"#
+            .write(to: directory.appendingPathComponent("node_modules/lodash/package.json"), atomically: true, encoding: .utf8)
+        let inventory = Scanner().inventory(of: [directory.path])
+        XCTAssertEqual(Set(inventory.packages.map(\.version)), ["4.17.21", "4.17.15"], "both are kept")
+        XCTAssertTrue(messages(inventory, .warning).contains { $0.contains("4.17.21") && $0.contains("4.17.15 is installed") })
+    }
+}
