@@ -77,7 +77,7 @@ let package = Package(
         // `swift run -c release fnaudit-bench`: prints throughput figures (never a timed unit test).
         .executableTarget(
             name: "fnaudit-bench",
-            dependencies: ["FnauditScanning"],
+            dependencies: ["FnauditModel", "FnauditVersioning"],
             path: "Sources/Benchmarks"
         ),
 

@@ -27,6 +27,9 @@ public final class ArchiveReader {
     /// Keeps an in-memory archive alive while libarchive reads it.
     private let backing: UnsafeMutableRawBufferPointer?
     private var entryOpen = false
+    private var currentDeclaredSize: Int64?
+    /// One read buffer per reader, reused for every entry.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Opens a file on disk.
     public init(path: String) throws {
@@ -107,6 +110,7 @@ public final class ArchiveReader {
         default: kind = name.hasSuffix("/") ? .directory : .other
         }
         let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
+        currentDeclaredSize = size
         let encrypted = archive_entry_is_encrypted(entry) != 0
         return ArchiveEntry(name: name, kind: kind == .other && name.hasSuffix("/") ? .directory : kind,
                             declaredSize: size, isEncrypted: encrypted)
@@ -153,10 +157,10 @@ public final class ArchiveReader {
     public func readEntry(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> [UInt8] {
         guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
         var out = [UInt8]()
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        if let declared = currentDeclaredSize, declared > 0, declared <= Int64(limit) { out.reserveCapacity(Int(declared)) }
         let compressedStart = archive_filter_bytes(handle, -1)
         while true {
-            let n = chunk.withUnsafeMutableBytes { archive_read_data(handle, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes { [handle] in archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
             if n < 0 {
                 // WARN here means damaged data (a bad CRC): the bytes cannot be trusted.

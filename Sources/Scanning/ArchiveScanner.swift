@@ -66,7 +66,7 @@ final class ArchiveScanner: @unchecked Sendable {
                 break
             }
             let name = entry.name
-            let here = location.appending(entry: name)
+            var here: Location { location.appending(entry: name) }
             if EntryName.isSuspicious(name) {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
@@ -124,11 +124,24 @@ final class ArchiveScanner: @unchecked Sendable {
                 wanted.append((normalized, extractors))
             }
         }
-        // Extract after the pass, so formats that refer to siblings (-r includes, parent POMs) see them.
-        for (name, extractors) in wanted {
-            guard let bytes = files.contents(of: name) else { continue }
-            let input = ExtractorInput(path: name, location: location.appending(entry: name), contents: bytes, siblings: files)
-            Extraction.run(extractors, on: input, into: &result)
+        // Extract after the pass, so formats that refer to siblings (-r includes, parent POMs) see
+        // them; on all cores, since a bundle can hold thousands of installed packages.
+        let slots = ResultSlots<Extraction>(count: wanted.count)
+        let siblings = files
+        let jobs = wanted
+        DispatchQueue.concurrentPerform(iterations: (jobs.count + 63) / 64) { chunk in
+            for i in (chunk * 64)..<min(jobs.count, (chunk + 1) * 64) {
+                let (name, extractors) = jobs[i]
+                guard let bytes = siblings.contents(of: name) else { continue }
+                let input = ExtractorInput(path: name, location: location.appending(entry: name), contents: bytes, siblings: siblings)
+                var extraction = Extraction()
+                Extraction.run(extractors, on: input, into: &extraction)
+                slots[i] = extraction
+            }
+        }
+        for extraction in slots.values() {
+            result.packages += extraction.packages
+            result.issues += extraction.issues
         }
         result.packages += java.packages()
         result.issues += java.issues
@@ -166,13 +179,16 @@ struct MemoryFiles: SiblingFiles {
 /// Entry names are untrusted data.
 enum EntryName {
     static func isSuspicious(_ name: String) -> Bool {
-        name.hasPrefix("/") || name.hasPrefix("\\") || name.split(separator: "/").contains("..")
+        if !name.containsBytes("..") && !name.hasPrefix("/") && !name.hasPrefix("\\") && !name.containsBytes(":") { return false }
+        return name.hasPrefix("/") || name.hasPrefix("\\") || name.split(separator: "/").contains("..")
             || name.split(separator: "\\").contains("..") || (name.count > 1 && name.dropFirst().hasPrefix(":"))
     }
 
     /// `./a//b` → `a/b`; leading slashes and `..` dropped, so matching sees a plain relative path.
     static func normalized(_ name: String) -> String {
-        name.replacingOccurrences(of: "\\", with: "/").split(separator: "/")
+        if !name.hasPrefix("/") && !name.hasPrefix("./") && !name.containsBytes("..") && !name.containsBytes("//")
+            && !name.containsBytes("\\") && !name.containsBytes("/./") { return name }
+        return name.replacingOccurrences(of: "\\", with: "/").split(separator: "/")
             .filter { $0 != "." && $0 != ".." && !$0.isEmpty }.joined(separator: "/")
     }
 }

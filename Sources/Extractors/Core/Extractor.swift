@@ -67,8 +67,13 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 
 /// Small path helpers shared by the extractors' `fileRequired`.
 public enum PathName {
+    /// The last component (called for every path of a tree or archive, so it scans bytes).
     public static func base(_ path: String) -> Substring {
-        path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path)
+        var end = path.utf8.endIndex
+        if path.utf8.last == UInt8(ascii: "/") { end = path.utf8.index(before: end) }
+        let head = path.utf8[..<end]
+        guard let slash = head.lastIndex(of: UInt8(ascii: "/")) else { return path[..<end] }
+        return path[path.utf8.index(after: slash)..<end]
     }
 
     public static func components(_ path: String) -> [Substring] {

@@ -9,14 +9,8 @@ public struct PythonMetadataExtractor: Extractor {
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
-        let parts = PathName.components(path)
-        guard let last = parts.last else { return false }
-        if parts.count >= 2 {
-            let folder = parts[parts.count - 2]
-            if last == "METADATA" && folder.hasSuffix(".dist-info") { return true }
-            if last == "PKG-INFO" && folder.hasSuffix(".egg-info") { return true }
-        }
-        return last.hasSuffix(".egg-info") && !path.hasSuffix("/")
+        if path.hasSuffix(".dist-info/METADATA") || path.hasSuffix(".egg-info/PKG-INFO") { return true }
+        return path.hasSuffix(".egg-info")
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

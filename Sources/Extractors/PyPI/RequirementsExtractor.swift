@@ -14,8 +14,8 @@ public struct RequirementsExtractor: Extractor {
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
+        guard path.hasSuffix(".txt") || path.hasSuffix(".TXT") else { return false }
         let base = PathName.base(path).lowercased()
-        guard base.hasSuffix(".txt") else { return false }
         if base.hasPrefix("requirements") || base.hasSuffix("-requirements.txt") || base.hasSuffix("_requirements.txt") { return true }
         let parts = PathName.components(path)
         return parts.count >= 2 && parts[parts.count - 2].lowercased() == "requirements"
