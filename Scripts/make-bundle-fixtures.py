@@ -169,8 +169,14 @@ def adversarial():
             info.size, info.mtime, info.mode = len(data), 1577836800, 0o644
             t.addfile(info, io.BytesIO(data))
     write(os.path.join(target, "dotdot.tar.gz"), buffer.getvalue())
-    write(os.path.join(target, "encrypted-note.txt"), b"zipfile cannot write encrypted zips; encryption is covered by reading libarchive's flag.\n")
-    os.remove(os.path.join(target, "encrypted-note.txt"))
+    # Python's zipfile cannot encrypt: Info-ZIP's `zip -P` writes one encrypted and one plain entry.
+    import tempfile
+    with tempfile.TemporaryDirectory() as work:
+        write(os.path.join(work, "app", "requirements.txt"), b"six==1.16.0\n")
+        write(os.path.join(work, "requirements.txt"), b"attrs==23.1.0\n")
+        subprocess.run(["zip", "-q", "-P", "secret", "encrypted.zip", "app/requirements.txt"], cwd=work, check=True)
+        subprocess.run(["zip", "-q", "encrypted.zip", "requirements.txt"], cwd=work, check=True)
+        shutil.copy(os.path.join(work, "encrypted.zip"), os.path.join(target, "encrypted.zip"))
 
 
 def main():

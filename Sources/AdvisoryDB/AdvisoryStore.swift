@@ -11,8 +11,11 @@ public struct AdvisorySummary: Sendable, Hashable {
     public var summary: String?
     public var severity: Severity
     public var cvssScore: Double?
+    public var cvssVector: String?
     public var modified: String
     public var published: String?
+    /// Reference URLs, advisory pages first.
+    public var references: [String]
 }
 
 /// One `affected[]` entry, ready to evaluate.
@@ -112,7 +115,8 @@ public final class AdvisoryStore: @unchecked Sendable {
     public func advisories(rowIDs: Set<Int64>) throws -> [Int64: AdvisorySummary] {
         try queue.read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT id, osv_id, aliases, summary, severity, cvss_score, modified, published FROM advisories WHERE id = ?
+                SELECT id, osv_id, aliases, summary, severity, cvss_score, cvss_vector, modified, published, refs
+                FROM advisories WHERE id = ?
                 """)
             var result: [Int64: AdvisorySummary] = [:]
             for rowID in rowIDs {
@@ -127,10 +131,16 @@ public final class AdvisoryStore: @unchecked Sendable {
     private static func summary(_ row: Row) -> AdvisorySummary {
         let aliases: String = row["aliases"]
         let severity: String = row["severity"]
+        let refs: String = row["refs"]
+        let references = refs.split(separator: "\n").map { line -> (String, String) in
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            return (String(parts.first ?? ""), parts.count > 1 ? String(parts[1]) : "")
+        }
         return AdvisorySummary(
             rowID: row["id"], id: row["osv_id"], aliases: aliases.isEmpty ? [] : aliases.split(separator: "\n").map(String.init),
             summary: row["summary"], severity: Severity(rawValue: severity) ?? .unknown, cvssScore: row["cvss_score"],
-            modified: row["modified"], published: row["published"])
+            cvssVector: row["cvss_vector"], modified: row["modified"], published: row["published"],
+            references: references.filter { $0.0 == "ADVISORY" }.map(\.1) + references.filter { $0.0 != "ADVISORY" }.map(\.1))
     }
 
     /// An advisory by its id or any of its aliases (`GHSA-…`, `CVE-…`, `PYSEC-…`).

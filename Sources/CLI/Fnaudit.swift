@@ -31,6 +31,6 @@ struct Fnaudit: ParsableCommand {
         database. It never uses the network.
         """,
         version: FnauditInfo.version,
-        subcommands: [ScanCommand.self, InventoryCommand.self, DatabaseCommand.self, CompareCommand.self]
+        subcommands: [ScanCommand.self, InventoryCommand.self, ExplainCommand.self, DatabaseCommand.self, CompareCommand.self]
     )
 }

@@ -59,47 +59,72 @@ struct InputOptions: ParsableArguments {
     }
 }
 
-/// `--format` and `--output`.
+/// `--format`, and `--output FILE` or `--output FORMAT=FILE` (repeatable: several formats at once).
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, sarif, cyclonedx, markdown }
 
-    @Option(help: ArgumentHelp("Output format: table or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, json, sarif, cyclonedx or markdown.", valueName: "format"))
     var format: Format = .table
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the report to this file instead of standard output.", valueName: "file"))
-    var output: String?
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "Write --format to FILE, or FORMAT=FILE to write another format too (repeatable): -o sarif=fnaudit.sarif -o cyclonedx=bom.json.",
+        valueName: "[format=]file"))
+    var output: [String] = []
 
-    var colour: Bool {
-        output == nil && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
+    /// (format, file or nil for standard output)
+    func destinations() throws -> [(Format, String?)] {
+        var result: [(Format, String?)] = []
+        var plain = false
+        for entry in output {
+            if let eq = entry.firstIndex(of: "="), let named = Format(rawValue: String(entry[..<eq]).lowercased()) {
+                let file = String(entry[entry.index(after: eq)...])
+                guard !file.isEmpty else { throw ValidationError("--output \(entry): no file name after '='") }
+                result.append((named, file))
+            } else {
+                plain = true
+                result.append((format, entry))
+            }
+        }
+        if !plain { result.insert((format, nil), at: 0) }
+        return result
     }
 
-    func write(_ data: Data) throws {
-        if let output {
-            guard FileManager.default.createFile(atPath: output, contents: data) else {
-                throw CLIError.input("cannot write \(output)")
-            }
-        } else {
+    func validate() throws { _ = try destinations() }
+
+    static var colourOnStdout: Bool {
+        isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
+    }
+
+    func write(_ data: Data, to file: String?) throws {
+        guard let file else {
             FileHandle.standardOutput.write(data)
+            return
+        }
+        guard FileManager.default.createFile(atPath: file, contents: data) else {
+            throw CLIError.input("cannot write \(file)")
+        }
+    }
+
+    /// Renders `report` in every requested format.
+    func emit(_ report: ScanReport, withFindings: Bool) throws {
+        for (format, file) in try destinations() {
+            let data: Data
+            switch format {
+            case .table:
+                data = Data((withFindings ? TableReport.render(report, colour: file == nil && OutputOptions.colourOnStdout)
+                                          : InventoryTable.render(report)).utf8)
+            case .json: data = try JSONReport.render(report, version: FnauditInfo.version, withFindings: withFindings)
+            case .sarif: data = try SARIFReport.render(report, version: FnauditInfo.version)
+            case .cyclonedx: data = try CycloneDXReport.render(report, version: FnauditInfo.version, withVulnerabilities: withFindings)
+            case .markdown: data = Data(MarkdownReport.render(report).utf8)
+            }
+            try write(data, to: file)
         }
     }
 }
 
-/// The severity at or above which findings fail the run.
-enum FailOn: String, ExpressibleByArgument, CaseIterable {
-    case any = "ANY", low = "LOW", medium = "MEDIUM", high = "HIGH", critical = "CRITICAL", none = "NONE"
-
-    init?(argument: String) { self.init(rawValue: argument.uppercased()) }
-
-    func fails(_ severity: Severity) -> Bool {
-        switch self {
-        case .any: return true
-        case .none: return false
-        case .low: return severity >= .low
-        case .medium: return severity >= .medium
-        case .high: return severity >= .high
-        case .critical: return severity >= .critical
-        }
-    }
+extension GatePolicy.Threshold: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 
 struct ScanCommand: ParsableCommand {
@@ -107,14 +132,22 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Find known-vulnerable packages in function bundles and source trees.",
         discussion: """
-        Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on; 2 usage or \
-        input error (a file or entry that could not be read, a package that could not be evaluated) \
-        when no finding already makes it 1.
+        Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on (suppressed \
+        findings never count); 2 usage or input error (a file or entry that could not be read, a \
+        package that could not be evaluated, an invalid config) when no finding already makes it 1.
+
+        Suppressions live in .fnaudit.toml at the scan root (or --config FILE):
+          [[ignore]]
+          id = "GHSA-p6mc-m468-83gw"      # any id or alias
+          package = "npm:lodash"          # optional: ecosystem:name[@version]
+          reason = "merge() never sees user input"
+          until = 2026-12-31              # optional; afterwards it stops applying
 
         Examples:
           fnaudit scan function.zip
           fnaudit scan ./service --format json --output report.json
-          fnaudit scan layer.zip app.jar --fail-on HIGH
+          fnaudit scan layer.zip app.jar --fail-on HIGH --only-fixable
+          fnaudit scan . -o sarif=fnaudit.sarif -o cyclonedx=bom.cdx.json
         """
     )
 
@@ -124,20 +157,34 @@ struct ScanCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Fail (exit 1) on findings at or above: ANY (default, includes UNKNOWN), LOW, MEDIUM, HIGH, CRITICAL, or NONE.",
                                valueName: "severity"))
-    var failOn: FailOn = .any
+    var failOn: GatePolicy.Threshold = .any
+
+    @Flag(help: "Only findings that have a fixed version fail the run.")
+    var onlyFixable = false
+
+    @Option(help: ArgumentHelp("Suppressions file (default: .fnaudit.toml in the scanned folder).", valueName: "file"))
+    var config: String?
 
     func run() throws {
+        var suppressions: [Suppression] = []
+        if let path = PolicyConfig.locate(explicit: config, inputs: input.paths) {
+            do {
+                suppressions = try PolicyConfig.load(path)
+            } catch {
+                throw CLIError.input("invalid config \(error)")
+            }
+        }
         let store = try database.open(quiet: input.quiet)
         let inventory = input.inventory()
         let match = try Matcher(store: store).match(inventory.packages)
         let status = try store.status()
         let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: match, issues: inventory.issues,
-                                database: DatabaseInfo(status), includeDev: input.includeDev)
-        switch output.format {
-        case .table: try output.write(Data(TableReport.render(report, colour: output.colour).utf8))
-        case .json: try output.write(JSONReport.render(report, version: FnauditInfo.version))
+                                database: DatabaseInfo(status), includeDev: input.includeDev, suppressions: suppressions)
+        if !input.quiet {
+            for warning in report.warnings where warning.message.contains("suppression") { Console.warn("\(warning.location): \(warning.message)") }
         }
-        if report.findings.contains(where: { failOn.fails($0.severity) }) { throw ExitCode(1) }
+        try output.emit(report, withFindings: true)
+        if report.fails(GatePolicy(threshold: failOn, onlyFixable: onlyFixable)) { throw ExitCode(1) }
         if !report.errors.isEmpty || !report.unevaluated.isEmpty { throw ExitCode(2) }
     }
 }
@@ -146,7 +193,12 @@ struct InventoryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inventory",
         abstract: "List the packages in function bundles and source trees, without matching advisories.",
-        discussion: "Examples:\n  fnaudit inventory function.zip\n  fnaudit inventory . --include-dev --format json"
+        discussion: """
+        Examples:
+          fnaudit inventory function.zip
+          fnaudit inventory . --include-dev --format json
+          fnaudit inventory function.zip --format cyclonedx --output sbom.cdx.json
+        """
     )
     @OptionGroup var input: InputOptions
     @OptionGroup var output: OutputOptions
@@ -155,27 +207,8 @@ struct InventoryCommand: ParsableCommand {
         let inventory = input.inventory()
         let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: nil, issues: inventory.issues,
                                 database: nil, includeDev: input.includeDev)
-        switch output.format {
-        case .json:
-            try output.write(JSONReport.render(report, version: FnauditInfo.version, withFindings: false))
-        case .table:
-            var text = ""
-            for p in report.packages {
-                let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"
-                text += "\(p.ecosystem.rawValue)\t\(p.name)\t\(version)\t\(p.isDev ? "dev\t" : "")\(TableLocation.text(p))\n"
-            }
-            text += TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
-            try output.write(Data(text.utf8))
-        }
+        try output.emit(report, withFindings: false)
         if !report.errors.isEmpty { throw ExitCode(2) }
-    }
-}
-
-enum TableLocation {
-    static func text(_ package: Package) -> String {
-        guard let first = package.locations.first else { return "" }
-        let base = first.line.map { "\(first):\($0)" } ?? first.description
-        return package.locations.count > 1 ? "\(base) (+\(package.locations.count - 1) more)" : base
     }
 }
 

@@ -14,8 +14,12 @@ public struct Finding: Sendable {
     public var summary: String?
     public var severity: Severity
     public var cvssScore: Double?
+    /// The CVSS v3 vector behind `cvssScore`.
+    public var cvssVector: String?
     /// Versions that fix this finding, from the affected ranges.
     public var fixedVersions: [String]
+    /// Reference URLs of the grouped advisories, advisory pages first, without repeats.
+    public var references: [String]
 }
 
 /// A package that could not be checked, and which advisories might apply to it.
@@ -108,9 +112,12 @@ public struct Matcher: Sendable {
             ?? ids.first { $0.hasPrefix("CVE-") } ?? ids[0]
         let best = group.max { ($0.severity, $0.cvssScore ?? -1) < ($1.severity, $1.cvssScore ?? -1) }
         let summary = group.first(where: { $0.id == primary })?.summary ?? group.compactMap(\.summary).first
+        let scored = group.filter { $0.cvssScore != nil }.max { ($0.cvssScore ?? 0) < ($1.cvssScore ?? 0) }
+        var seen = Set<String>()
+        let references = group.sorted { $0.id == primary && $1.id != primary }.flatMap(\.references).filter { seen.insert($0).inserted }
         return Finding(package: package, id: primary, advisoryIDs: ids, aliases: aliases, summary: summary,
-                       severity: best?.severity ?? .unknown, cvssScore: group.compactMap(\.cvssScore).max(),
-                       fixedVersions: fixedVersions)
+                       severity: best?.severity ?? .unknown, cvssScore: scored?.cvssScore, cvssVector: scored?.cvssVector,
+                       fixedVersions: fixedVersions, references: references)
     }
 
     /// The smallest fix version, above the installed one, that no affecting advisory affects.

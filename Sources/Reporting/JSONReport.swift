@@ -55,7 +55,14 @@ public enum JSONReport {
         var cvssScore: Double?
         var package: PackageRef
         var fixedVersions: [String]
+        var references: [String]
         var locations: [LocationEntry]
+        var suppressed: SuppressionEntry?
+    }
+    struct SuppressionEntry: Encodable {
+        var reason: String
+        var until: String?
+        var source: String
     }
     struct UnevaluatedEntry: Encodable {
         var package: PackageRef
@@ -71,6 +78,7 @@ public enum JSONReport {
     struct Summary: Encodable {
         var packages: [String: Int]
         var findings: [String: Int]?
+        var suppressed: Int?
         var errors: Int
         var warnings: Int
     }
@@ -87,13 +95,17 @@ public enum JSONReport {
             findings: withFindings ? report.findings.map { f in
                 FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
                              cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
-                             locations: f.package.locations.map(LocationEntry.init))
+                             references: f.references, locations: f.package.locations.map(LocationEntry.init),
+                             suppressed: report.suppression(of: f).map { s in
+                                 SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
+                             })
             } : nil,
             unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
             errors: report.errors.map(issue), warnings: report.warnings.map(issue),
             summary: Summary(
                 packages: Dictionary(uniqueKeysWithValues: Ecosystem.allCases.map { ($0.rawValue, report.packageCounts()[$0] ?? 0) }),
                 findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,
+                suppressed: withFindings ? report.findings.count - report.activeFindings.count : nil,
                 errors: report.errors.count, warnings: report.warnings.count))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -38,8 +38,11 @@ public struct ScanReport: Sendable {
     public var safeUpgrades: [PackageIdentity: String]
     public var database: DatabaseInfo?
     public var includeDev: Bool
+    /// Findings the configuration suppresses, by `key(of:)`; still listed, never gating.
+    public var suppressed: [String: Suppression] = [:]
 
-    public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: DatabaseInfo?, includeDev: Bool) {
+    public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: DatabaseInfo?,
+                includeDev: Bool, suppressions: [Suppression] = [], today: String = Suppression.today()) {
         self.inputs = inputs
         self.includeDev = includeDev
         self.packages = packages.filter { includeDev || !$0.isDev }
@@ -51,6 +54,35 @@ public struct ScanReport: Sendable {
         self.issues = issues.sorted { ($0.location, $0.message) < ($1.location, $1.message) }
         self.safeUpgrades = match?.safeUpgrades ?? [:]
         self.database = database
+        var expiredWarned = Set<Int>()
+        for finding in self.findings {
+            for (index, suppression) in suppressions.enumerated() where suppression.matches(finding) {
+                if suppression.isExpired(today: today) {
+                    if expiredWarned.insert(index).inserted {
+                        self.issues.append(ScanIssue(location: suppression.location,
+                                                     message: "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again",
+                                                     severity: .warning))
+                    }
+                    continue
+                }
+                suppressed[ScanReport.key(of: finding)] = suppression
+                break
+            }
+        }
+    }
+
+    public static func key(of finding: Finding) -> String {
+        "\(finding.package.ecosystem.rawValue)|\(finding.package.normalizedName)|\(finding.package.version)|\(finding.id)"
+    }
+
+    public func suppression(of finding: Finding) -> Suppression? { suppressed[ScanReport.key(of: finding)] }
+
+    /// Findings that are not suppressed.
+    public var activeFindings: [Finding] { findings.filter { suppression(of: $0) == nil } }
+
+    /// Whether the findings fail the run under `policy`.
+    public func fails(_ policy: GatePolicy) -> Bool {
+        activeFindings.contains { policy.threshold.fails($0.severity) && (!policy.onlyFixable || !$0.fixedVersions.isEmpty) }
     }
 
     public var errors: [ScanIssue] { issues.filter { $0.severity == .error } }
@@ -61,7 +93,7 @@ public struct ScanReport: Sendable {
     }
 
     public func findingCounts() -> [Severity: Int] {
-        Dictionary(grouping: findings, by: \.severity).mapValues(\.count)
+        Dictionary(grouping: activeFindings, by: \.severity).mapValues(\.count)
     }
 }
 

@@ -7,7 +7,7 @@ import Rainbow
 public enum TableReport {
     public static func render(_ report: ScanReport, colour: Bool) -> String {
         var out = ""
-        let byPackage = Dictionary(grouping: report.findings, by: { $0.package.identity })
+        let byPackage = Dictionary(grouping: report.activeFindings, by: { $0.package.identity })
         if !byPackage.isEmpty {
             var rows: [[String]] = [["ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "SEVERITY", "FIXED IN", "WHERE"]]
             var severities: [Severity?] = [nil]
@@ -34,6 +34,14 @@ public enum TableReport {
         } else {
             out += "No known vulnerabilities found.\n"
         }
+        let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
+        if !suppressed.isEmpty {
+            out += "\nSuppressed by configuration (not counted):\n"
+            for finding in suppressed {
+                let s = report.suppression(of: finding)
+                out += "  \(finding.id) \(finding.package.name) \(finding.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")\n"
+            }
+        }
         if !report.unevaluated.isEmpty {
             out += "\nCould not be evaluated (not known to be safe):\n"
             for u in report.unevaluated {
@@ -55,8 +63,10 @@ public enum TableReport {
         var line = "Scanned \(report.packages.count) packages" + (perEcosystem.isEmpty ? "" : " (\(perEcosystem))")
         let findingCounts = report.findingCounts()
         let severities = Severity.allCases.reversed().compactMap { s in findingCounts[s].map { "\($0) \(s.rawValue)" } }
-        line += "; \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")"
+        let active = report.activeFindings.count
+        line += "; \(active) finding\(active == 1 ? "" : "s")"
         if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
+        if report.findings.count > active { line += "; \(report.findings.count - active) suppressed" }
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
         if let date = report.database?.snapshotDate { line += "; advisory snapshot \(date)" }
@@ -64,7 +74,7 @@ public enum TableReport {
         return line + "."
     }
 
-    static func locationText(_ package: Package) -> String {
+    public static func locationText(_ package: Package) -> String {
         guard let first = package.locations.first else { return "" }
         let text = first.line.map { "\(first):\($0)" } ?? first.description
         return package.locations.count > 1 ? "\(text) (+\(package.locations.count - 1) more)" : text
@@ -99,5 +109,17 @@ public enum TableReport {
             out += line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
         }
         return out
+    }
+}
+
+/// `fnaudit inventory`'s table: one package per line.
+public enum InventoryTable {
+    public static func render(_ report: ScanReport) -> String {
+        var text = ""
+        for p in report.packages {
+            let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"
+            text += "\(p.ecosystem.rawValue)\t\(p.name)\t\(version)\t\(p.isDev ? "dev\t" : "")\(TableReport.locationText(p))\n"
+        }
+        return text + TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
     }
 }

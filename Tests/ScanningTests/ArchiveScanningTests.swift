@@ -105,6 +105,13 @@ final class ArchiveScanningTests: XCTestCase {
         XCTAssertEqual(keys(inventory), ["PyPI attrs 23.1.0 exact", "PyPI idna 2.7 exact"])
     }
 
+    func testEncryptedEntriesAreReportedNotRead() {
+        let inventory = adversarial("encrypted.zip")
+        XCTAssertEqual(messages(inventory, .error).count, 1)
+        XCTAssertTrue(messages(inventory, .error)[0].contains("encrypted.zip!/app/requirements.txt: encrypted entry"))
+        XCTAssertEqual(keys(inventory), ["PyPI attrs 23.1.0 exact"])
+    }
+
     func testTarWithDotDotPath() {
         let inventory = adversarial("dotdot.tar.gz")
         XCTAssertTrue(messages(inventory, .warning).contains { $0.contains("../package-lock.json") })

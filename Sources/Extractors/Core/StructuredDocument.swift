@@ -66,6 +66,7 @@ public enum StructuredDocument {
         if let table = value.table { return plain(table) }
         if let array = value.array { return array.map { plain($0) } }
         if let bool = value.bool { return bool }
+        if let date = value.date { return String(format: "%04d-%02d-%02d", date.year, date.month, date.day) }
         if let int = value.int { return String(int) }
         if let double = value.double { return String(double) }
         return String(describing: value)

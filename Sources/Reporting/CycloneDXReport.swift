@@ -1,0 +1,121 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// CycloneDX 1.6 JSON: the packages as components (purl, evidence of where they were found) and,
+/// for `scan`, a `vulnerabilities` section (VDR) with ratings, affects and recommendations.
+/// `fnaudit inventory --format cyclonedx` is the SBOM alone.
+public enum CycloneDXReport {
+    public static func render(_ report: ScanReport, version: String, withVulnerabilities: Bool,
+                              serialNumber: String = "urn:uuid:" + UUID().uuidString.lowercased(),
+                              timestamp: Date = Date()) throws -> Data {
+        var references: [PackageIdentity: String] = [:]
+        var used = Set<String>()
+        var components: [[String: Any]] = []
+        for package in report.packages {
+            var ref = package.purl
+            var n = 2
+            while used.contains(ref) { ref = package.purl + "#\(n)"; n += 1 }
+            used.insert(ref)
+            references[package.identity] = ref
+            components.append(component(package, ref: ref))
+        }
+        let formatter = ISO8601DateFormatter()
+        var document: [String: Any] = [
+            "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
+            "bomFormat": "CycloneDX",
+            "specVersion": "1.6",
+            "serialNumber": serialNumber,
+            "version": 1,
+            "metadata": [
+                "timestamp": formatter.string(from: timestamp),
+                "tools": ["components": [["type": "application", "name": "fnaudit", "version": version]]],
+                "properties": [["name": "fnaudit:inputs", "value": report.inputs.joined(separator: " ")]]
+                    + (report.database?.snapshotDate.map { [["name": "fnaudit:advisory-snapshot", "value": $0]] } ?? []),
+            ] as [String: Any],
+            "components": components,
+        ]
+        if withVulnerabilities {
+            document["vulnerabilities"] = report.findings.enumerated().map { index, finding in
+                vulnerability(finding, ref: "vulnerability-\(index + 1)", component: references[finding.package.identity] ?? finding.package.purl,
+                              suppression: report.suppression(of: finding))
+            }
+        }
+        var data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        return data
+    }
+
+    private static func component(_ package: Package, ref: String) -> [String: Any] {
+        var name = package.name
+        var group: String?
+        switch package.ecosystem {
+        case .maven:
+            if let colon = package.name.firstIndex(of: ":") {
+                group = String(package.name[..<colon])
+                name = String(package.name[package.name.index(after: colon)...])
+            }
+        case .npm:
+            if package.name.hasPrefix("@"), let slash = package.name.firstIndex(of: "/") {
+                group = String(package.name[..<slash])
+                name = String(package.name[package.name.index(after: slash)...])
+            }
+        case .pypi:
+            break
+        }
+        var component: [String: Any] = [
+            "type": "library", "bom-ref": ref, "name": name, "purl": package.purl,
+            "evidence": ["occurrences": package.locations.map { location -> [String: Any] in
+                var occurrence: [String: Any] = ["location": location.description]
+                if let line = location.line { occurrence["line"] = line }
+                return occurrence
+            }],
+            "properties": [["name": "fnaudit:ecosystem", "value": package.ecosystem.rawValue],
+                           ["name": "fnaudit:extractor", "value": package.extractor],
+                           ["name": "fnaudit:version-kind", "value": package.versionKind.rawValue]]
+                + (package.versionNote.map { [["name": "fnaudit:version-note", "value": $0]] } ?? []),
+        ]
+        if !package.version.isEmpty { component["version"] = package.version }
+        if let group { component["group"] = group }
+        if package.isDev { component["scope"] = "excluded" }   // not part of what runs
+        return component
+    }
+
+    private static func vulnerability(_ finding: Finding, ref: String, component: String, suppression: Suppression?) -> [String: Any] {
+        var rating: [String: Any] = ["severity": finding.severity == .unknown ? "unknown" : finding.severity.rawValue.lowercased()]
+        if let score = finding.cvssScore {
+            rating["score"] = score
+            if let vector = finding.cvssVector {
+                rating["method"] = vector.hasPrefix("CVSS:3.1") ? "CVSSv31" : "CVSSv3"
+                rating["vector"] = vector
+            }
+        }
+        var vulnerability: [String: Any] = [
+            "bom-ref": ref,
+            "id": finding.id,
+            "source": source(of: finding.id),
+            "ratings": [rating],
+            "affects": [["ref": component, "versions": [["version": finding.package.version, "status": "affected"]]]],
+        ]
+        let others = finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases
+        if !others.isEmpty { vulnerability["references"] = others.map { ["id": $0, "source": source(of: $0)] } }
+        if let summary = finding.summary { vulnerability["description"] = summary }
+        if let fix = finding.fixedVersions.first {
+            vulnerability["recommendation"] = "Upgrade \(finding.package.name) to \(fix) or later."
+        }
+        let urls = finding.references.filter { $0.hasPrefix("http") }.prefix(10)
+        if !urls.isEmpty { vulnerability["advisories"] = urls.map { ["url": $0] } }
+        if let suppression {
+            vulnerability["analysis"] = ["response": ["will_not_fix"],
+                                         "detail": "Suppressed in .fnaudit.toml: \(suppression.reason)" + (suppression.until.map { " (until \($0))" } ?? "")]
+        }
+        return vulnerability
+    }
+
+    private static func source(of id: String) -> [String: Any] {
+        if id.hasPrefix("GHSA-") { return ["name": "GitHub Advisory Database", "url": "https://github.com/advisories/\(id)"] }
+        if id.hasPrefix("CVE-") { return ["name": "NVD", "url": "https://nvd.nist.gov/vuln/detail/\(id)"] }
+        if id.hasPrefix("PYSEC-") { return ["name": "PyPA Advisory Database", "url": "https://osv.dev/vulnerability/\(id)"] }
+        return ["name": "OSV"]
+    }
+}

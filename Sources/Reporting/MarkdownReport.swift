@@ -1,0 +1,52 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// A compact Markdown table for pull-request comments.
+public enum MarkdownReport {
+    public static func render(_ report: ScanReport) -> String {
+        let active = report.activeFindings
+        var out = "### fnaudit: "
+        out += active.isEmpty ? "no known vulnerabilities\n\n" : "\(active.count) vulnerabilit\(active.count == 1 ? "y" : "ies") found\n\n"
+        if !active.isEmpty {
+            out += "| Severity | Package | Version | Vulnerability | Fixed in | Where |\n|---|---|---|---|---|---|\n"
+            for finding in active.sorted(by: { ($0.severity, $1.package.name) > ($1.severity, $0.package.name) }) {
+                out += row(finding, report)
+            }
+            out += "\n"
+        }
+        let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
+        if !suppressed.isEmpty {
+            out += "<details><summary>\(suppressed.count) suppressed</summary>\n\n| Vulnerability | Package | Reason |\n|---|---|---|\n"
+            for finding in suppressed {
+                out += "| \(escape(finding.id)) | \(escape(finding.package.name)) \(escape(finding.package.version)) | \(escape(report.suppression(of: finding)?.reason ?? "")) |\n"
+            }
+            out += "\n</details>\n\n"
+        }
+        if !report.unevaluated.isEmpty {
+            out += "**Not evaluated** (not known to be safe): "
+                + report.unevaluated.map { "`\($0.package.name) \($0.package.version)`" }.joined(separator: ", ") + "\n\n"
+        }
+        if !report.errors.isEmpty {
+            out += "**\(report.errors.count) input error\(report.errors.count == 1 ? "" : "s")**: "
+                + report.errors.prefix(5).map { "`\($0.location)`: \(escape($0.message))" }.joined(separator: "; ") + "\n\n"
+        }
+        out += "_" + TableReport.summaryLine(report) + "_\n"
+        return out
+    }
+
+    private static func row(_ finding: Finding, _ report: ScanReport) -> String {
+        let package = finding.package
+        let link = AdvisoryLinks.primary(finding).map { "[\(finding.id)](\($0))" } ?? finding.id
+        let aliases = (finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(2)
+        let vulnerability = link + (aliases.isEmpty ? "" : " (\(aliases.joined(separator: ", ")))")
+        let severity = finding.severity.rawValue + (finding.cvssScore.map { String(format: " %.1f", $0) } ?? "")
+        let fix = finding.fixedVersions.first ?? "–"
+        let upgrade = report.safeUpgrades[package.identity].map { $0 != fix ? " (all: \($0))" : "" } ?? ""
+        return "| \(severity) | `\(escape(package.name))` (\(package.ecosystem.rawValue)) | \(escape(package.version)) | \(vulnerability) | \(escape(fix))\(upgrade) | `\(escape(TableReport.locationText(package)))` |\n"
+    }
+
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    }
+}

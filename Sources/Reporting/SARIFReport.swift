@@ -1,0 +1,141 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning reads `security-severity`).
+/// One rule per vulnerability (aliases merged), one result per affected package, located at the
+/// declaring line of the lockfile or manifest when known; archive findings point at the archive
+/// and name the entry chain in the message.
+public enum SARIFReport {
+    public static func render(_ report: ScanReport, version: String) throws -> Data {
+        var rules: [[String: Any]] = []
+        var ruleIndex: [String: Int] = [:]
+        var results: [[String: Any]] = []
+        for finding in report.findings {
+            if ruleIndex[finding.id] == nil {
+                ruleIndex[finding.id] = rules.count
+                rules.append(rule(for: finding))
+            }
+            results.append(result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding)))
+        }
+        let notifications: [[String: Any]] = report.errors.map { issue in
+            ["level": "error", "message": ["text": "\(issue.location): \(issue.message)"]]
+        }
+        let run: [String: Any] = [
+            "tool": ["driver": ["name": "fnaudit", "version": version, "semanticVersion": version,
+                                "informationUri": "https://ossf.github.io/osv-schema/", "rules": rules]],
+            "results": results,
+            "invocations": [["executionSuccessful": report.errors.isEmpty, "toolExecutionNotifications": notifications]],
+            "properties": ["advisorySnapshot": report.database?.snapshotDate ?? "unknown"],
+        ]
+        let document: [String: Any] = [
+            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+            "version": "2.1.0",
+            "runs": [run],
+        ]
+        var data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        data.append(0x0A)
+        return data
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .critical, .high: return "error"
+        case .medium: return "warning"
+        case .low, .unknown: return "note"
+        }
+    }
+
+    /// GitHub's `security-severity`: the CVSS score, else a score inside the severity's band.
+    static func securitySeverity(_ finding: Finding) -> String? {
+        if let score = finding.cvssScore { return String(format: "%.1f", score) }
+        switch finding.severity {
+        case .critical: return "9.5"
+        case .high: return "8.0"
+        case .medium: return "5.5"
+        case .low: return "2.0"
+        case .unknown: return nil
+        }
+    }
+
+    private static func rule(for finding: Finding) -> [String: Any] {
+        let title = finding.summary ?? "Known vulnerability \(finding.id)"
+        let others = (finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases)
+        var help = "\(title)\n\nSeverity: \(finding.severity.rawValue)"
+        var markdown = "**\(title)**\n\n| | |\n|---|---|\n| Severity | \(finding.severity.rawValue)"
+        if let score = finding.cvssScore {
+            help += " (CVSS \(String(format: "%.1f", score)))"
+            markdown += " (CVSS \(String(format: "%.1f", score)))"
+        }
+        markdown += " |\n"
+        if !others.isEmpty {
+            help += "\nAliases: \(others.joined(separator: ", "))"
+            markdown += "| Aliases | \(others.joined(separator: ", ")) |\n"
+        }
+        let fixes = finding.fixedVersions.isEmpty ? "no fixed version known" : finding.fixedVersions.joined(separator: ", ")
+        help += "\nFixed in: \(fixes)"
+        markdown += "| Fixed in | \(fixes) |\n"
+        if !finding.references.isEmpty {
+            help += "\nReferences:\n" + finding.references.prefix(10).map { "- \($0)" }.joined(separator: "\n")
+            markdown += "\nReferences:\n" + finding.references.prefix(10).map { "- <\($0)>" }.joined(separator: "\n")
+        }
+        var properties: [String: Any] = ["tags": ["security", "vulnerability", finding.package.ecosystem.rawValue], "precision": "very-high"]
+        if let severity = securitySeverity(finding) { properties["security-severity"] = severity }
+        var rule: [String: Any] = [
+            "id": finding.id,
+            "name": "VulnerableDependency",
+            "shortDescription": ["text": "\(finding.id): \(title)"],
+            "fullDescription": ["text": title],
+            "help": ["text": help, "markdown": markdown],
+            "defaultConfiguration": ["level": level(finding.severity)],
+            "properties": properties,
+        ]
+        if let link = AdvisoryLinks.primary(finding) { rule["helpUri"] = link }
+        return rule
+    }
+
+    private static func result(for finding: Finding, ruleIndex: Int, suppression: Suppression?) -> [String: Any] {
+        let package = finding.package
+        var message = "\(package.name) \(package.version) (\(package.ecosystem.rawValue)) is affected by \(finding.id)"
+        let others = finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases
+        if !others.isEmpty { message += " (\(others.joined(separator: ", ")))" }
+        if let summary = finding.summary { message += ": \(summary)" }
+        message += finding.fixedVersions.isEmpty ? ". No fixed version is known." : ". Fixed in \(finding.fixedVersions.joined(separator: ", "))."
+        let archived = package.locations.filter { !$0.entryChain.isEmpty }
+        if !archived.isEmpty {
+            message += " Found at " + archived.prefix(5).map(\.description).joined(separator: "; ") + "."
+        }
+        var result: [String: Any] = [
+            "ruleId": finding.id,
+            "ruleIndex": ruleIndex,
+            "level": level(finding.severity),
+            "message": ["text": message],
+            "locations": package.locations.prefix(10).map(location),
+            "partialFingerprints": ["fnaudit/package-vulnerability/v1": "\(package.purl)|\(finding.id)"],
+            "properties": ["package": package.purl, "ecosystem": package.ecosystem.rawValue,
+                           "installedVersion": package.version, "fixedVersions": finding.fixedVersions],
+        ]
+        if let suppression {
+            result["suppressions"] = [["kind": "external", "status": "accepted",
+                                       "justification": suppression.reason + (suppression.until.map { " (until \($0))" } ?? "")]]
+        }
+        return result
+    }
+
+    private static func location(_ l: Location) -> [String: Any] {
+        var physical: [String: Any] = ["artifactLocation": ["uri": uri(l.path)]]
+        if l.entryChain.isEmpty, let line = l.line, line >= 1 { physical["region"] = ["startLine": line] }
+        var location: [String: Any] = ["physicalLocation": physical]
+        if !l.entryChain.isEmpty { location["message"] = ["text": l.description] }
+        return location
+    }
+
+    /// A relative path as a relative URI reference; an absolute one as a file URI.
+    static func uri(_ path: String) -> String {
+        var clean = path
+        while clean.hasPrefix("./") { clean.removeFirst(2) }
+        let allowed = CharacterSet.urlPathAllowed
+        let encoded = clean.addingPercentEncoding(withAllowedCharacters: allowed) ?? clean
+        return clean.hasPrefix("/") ? "file://" + encoded : encoded
+    }
+}

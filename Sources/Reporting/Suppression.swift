@@ -1,0 +1,80 @@
+import Foundation
+import FnauditMatching
+import FnauditModel
+
+/// One `[[ignore]]` entry of `.fnaudit.toml`: a finding the team has looked at and accepted.
+public struct Suppression: Sendable, Equatable {
+    /// Any id or alias of the finding (`GHSA-…`, `CVE-…`, `PYSEC-…`).
+    public var id: String
+    /// Limits it to one package (`npm:lodash`, `Maven:org.yaml:snakeyaml`), optionally one version.
+    public var ecosystem: Ecosystem?
+    public var packageName: String?
+    public var packageVersion: String?
+    public var reason: String
+    /// `YYYY-MM-DD`: from the day after, the suppression no longer applies and a warning says so.
+    public var until: String?
+    /// Where it was written, for messages.
+    public var location: Location
+
+    public init(id: String, ecosystem: Ecosystem? = nil, packageName: String? = nil, packageVersion: String? = nil,
+                reason: String, until: String? = nil, location: Location) {
+        self.id = id
+        self.ecosystem = ecosystem
+        self.packageName = packageName
+        self.packageVersion = packageVersion
+        self.reason = reason
+        self.until = until
+        self.location = location
+    }
+
+    func matches(_ finding: Finding) -> Bool {
+        let names = Set(([finding.id] + finding.advisoryIDs + finding.aliases).map { $0.uppercased() })
+        guard names.contains(id.uppercased()) else { return false }
+        if let ecosystem, ecosystem != finding.package.ecosystem { return false }
+        if let packageName, ecosystem.map({ $0.normalizedName(packageName) }) ?? packageName != finding.package.normalizedName {
+            return false
+        }
+        if let packageVersion, packageVersion != finding.package.version { return false }
+        return true
+    }
+
+    /// Expired when `until` is before `today` (both `YYYY-MM-DD`).
+    func isExpired(today: String) -> Bool {
+        guard let until else { return false }
+        return until < today
+    }
+
+    public static func today() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd"
+        return formatter.string(from: Date())
+    }
+}
+
+/// How findings fail a run.
+public struct GatePolicy: Sendable {
+    public enum Threshold: String, Sendable, CaseIterable {
+        case any = "ANY", low = "LOW", medium = "MEDIUM", high = "HIGH", critical = "CRITICAL", none = "NONE"
+
+        public func fails(_ severity: Severity) -> Bool {
+            switch self {
+            case .any: return true
+            case .none: return false
+            case .low: return severity >= .low
+            case .medium: return severity >= .medium
+            case .high: return severity >= .high
+            case .critical: return severity >= .critical
+            }
+        }
+    }
+    public var threshold: Threshold
+    /// Ignore findings with no fixed version when deciding the exit code.
+    public var onlyFixable: Bool
+
+    public init(threshold: Threshold = .any, onlyFixable: Bool = false) {
+        self.threshold = threshold
+        self.onlyFixable = onlyFixable
+    }
+}
