@@ -81,15 +81,18 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
 
+        // Paths of the fixtures and of ../shared, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
-        .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning"], path: "Tests/VersioningTests"),
-        .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisoryDB"], path: "Tests/AdvisoryDBTests"),
+        .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning", "TestSupport"], path: "Tests/VersioningTests"),
+        .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisoryDB", "TestSupport"], path: "Tests/AdvisoryDBTests"),
         .testTarget(
             name: "ScanningTests",
-            dependencies: ["FnauditScanning", "FnauditExtractors", "FnauditMatching", "FnauditAdvisoryDB", "FnauditReporting", "FnauditVersioning"],
+            dependencies: ["FnauditScanning", "FnauditExtractors", "FnauditMatching", "FnauditAdvisoryDB", "FnauditReporting",
+                           "FnauditVersioning", "TestSupport"],
             path: "Tests/ScanningTests"
         ),
         // Runs the built `fnaudit` binary: exit codes, stdin harness, a refresh killed with SIGKILL.
-        .testTarget(name: "CLITests", dependencies: ["fnaudit", "FnauditAdvisoryDB"], path: "Tests/CLITests"),
+        .testTarget(name: "CLITests", dependencies: ["fnaudit", "FnauditAdvisoryDB", "TestSupport"], path: "Tests/CLITests"),
     ]
 )

@@ -237,34 +237,24 @@ public enum DatabaseRefresher {
     }
 
     static func hashInParallel(_ documents: [OSVDocument]) -> [Data] {
-        let results = ResultSlots<Data>(count: documents.count)
-        DispatchQueue.concurrentPerform(iterations: max(1, (documents.count + 255) / 256)) { c in
-            for i in (c * 256)..<min(documents.count, (c + 1) * 256) {
-                results[i] = OSVSource.sha256(documents[i].bytes)
-            }
-        }
-        return results.values()
+        parallelMap(documents.count, chunk: 256) { OSVSource.sha256(documents[$0].bytes) }
     }
 
     /// Parses every document on all cores; order is kept so results are deterministic.
     static func parseInParallel(_ documents: [OSVDocument], progress: ProgressHandler?) -> [Result<OSVRecord, ImportProblem>] {
-        let results = ResultSlots<Result<OSVRecord, ImportProblem>>(count: documents.count)
-        let chunk = 64
-        let chunks = (documents.count + chunk - 1) / chunk
-        let done = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
-            for i in (c * chunk)..<min(documents.count, (c + 1) * chunk) {
-                let document = documents[i]
-                do {
-                    results[i] = .success(try OSVRecord.parse(document.bytes))
-                } catch {
-                    results[i] = .failure(ImportProblem(file: document.displayName, message: "\(error) (record skipped)"))
-                }
+        let done = SharedCounter()
+        return parallelMap(documents.count) { i -> Result<OSVRecord, ImportProblem> in
+            let document = documents[i]
+            defer {
+                let finished = done.increment()
+                if finished % 64 == 0 || finished == documents.count { progress?("reading", finished, documents.count) }
             }
-            let finished = done.add(1)
-            progress?("reading", min(finished * chunk, documents.count), documents.count)
+            do {
+                return .success(try OSVRecord.parse(document.bytes))
+            } catch {
+                return .failure(ImportProblem(file: document.displayName, message: "\(error) (record skipped)"))
+            }
         }
-        return results.values()
     }
 }
 

@@ -123,19 +123,10 @@ struct DatabaseBuildCommand: ParsableCommand {
         }
         let archives = SnapshotManifest.archives(in: folder)
         guard !archives.isEmpty else { throw CLIError.input("\(folder) holds no <Ecosystem>/all.zip") }
-        let started = Date()
-        let bar = ProgressBar()
-        let summary: RefreshSummary
-        do {
-            summary = try DatabaseRefresher.build(databasePath: database.resolvedPath, inputs: archives,
-                                                  manifest: SnapshotManifest.load(directory: folder), progress: bar.update)
-        } catch {
-            bar.finish()
-            throw CLIError.input("build failed, the previous database is unchanged: \(error)")
+        try RefreshPrinter.run(verb: "built", path: database.resolvedPath) { progress in
+            try DatabaseRefresher.build(databasePath: database.resolvedPath, inputs: archives,
+                                        manifest: SnapshotManifest.load(directory: folder), progress: progress)
         }
-        bar.finish()
-        RefreshPrinter.print(summary, verb: "built", path: database.resolvedPath, seconds: Date().timeIntervalSince(started))
-        if summary.skipped > 0 { throw ExitCode(2) }
     }
 }
 
@@ -158,22 +149,29 @@ struct DatabaseImportCommand: ParsableCommand {
 
     func run() throws {
         _ = try database.open()   // an import refreshes a database: build the default one first if there is none
-        let started = Date()
-        let bar = ProgressBar()
-        let summary: RefreshSummary
-        do {
-            summary = try DatabaseRefresher.importExports(databasePath: database.resolvedPath, inputs: paths, progress: bar.update)
-        } catch {
-            bar.finish()
-            throw CLIError.input("import failed, the previous database is unchanged: \(error)")
+        try RefreshPrinter.run(verb: "imported", path: database.resolvedPath) { progress in
+            try DatabaseRefresher.importExports(databasePath: database.resolvedPath, inputs: paths, progress: progress)
         }
-        bar.finish()
-        RefreshPrinter.print(summary, verb: "imported", path: database.resolvedPath, seconds: Date().timeIntervalSince(started))
-        if summary.skipped > 0 { throw ExitCode(2) }
     }
 }
 
 enum RefreshPrinter {
+    /// Runs a build or import with a progress bar, prints what changed, exits 2 if anything was skipped.
+    static func run(verb: String, path: String, _ refresh: (@escaping ProgressHandler) throws -> RefreshSummary) throws {
+        let started = Date()
+        let bar = ProgressBar()
+        let summary: RefreshSummary
+        do {
+            summary = try refresh(bar.update)
+        } catch {
+            bar.finish()
+            throw CLIError.input("\(verb == "built" ? "build" : "import") failed, the previous database is unchanged: \(error)")
+        }
+        bar.finish()
+        print(summary, verb: verb, path: path, seconds: Date().timeIntervalSince(started))
+        if summary.skipped > 0 { throw ExitCode(2) }
+    }
+
     static func print(_ summary: RefreshSummary, verb: String, path: String, seconds: Double) {
         for note in summary.notes { Console.note("note: \(note.description)") }
         for problem in summary.problems { Console.error(problem.description) }

@@ -126,20 +126,16 @@ final class ArchiveScanner: @unchecked Sendable {
         }
         // Extract after the pass, so formats that refer to siblings (-r includes, parent POMs) see
         // them; on all cores, since a bundle can hold thousands of installed packages.
-        let slots = ResultSlots<Extraction>(count: wanted.count)
         let siblings = files
-        let jobs = wanted
-        DispatchQueue.concurrentPerform(iterations: (jobs.count + 63) / 64) { chunk in
-            for i in (chunk * 64)..<min(jobs.count, (chunk + 1) * 64) {
-                let (name, extractors) = jobs[i]
-                guard let bytes = siblings.contents(of: name) else { continue }
-                let input = ExtractorInput(path: name, location: location.appending(entry: name), contents: bytes, siblings: siblings)
-                var extraction = Extraction()
-                Extraction.run(extractors, on: input, into: &extraction)
-                slots[i] = extraction
-            }
+        let extractions = parallelMap(wanted.count) { i -> Extraction in
+            let (name, extractors) = wanted[i]
+            var extraction = Extraction()
+            guard let bytes = siblings.contents(of: name) else { return extraction }
+            let input = ExtractorInput(path: name, location: location.appending(entry: name), contents: bytes, siblings: siblings)
+            Extraction.run(extractors, on: input, into: &extraction)
+            return extraction
         }
-        for extraction in slots.values() {
+        for extraction in extractions {
             result.packages += extraction.packages
             result.issues += extraction.issues
         }

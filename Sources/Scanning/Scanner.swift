@@ -29,16 +29,14 @@ public struct Scanner: Sendable {
         }
         let archiveScanner = ArchiveScanner(limits: options.archive)
         let jobs = planned
-        let results = ResultSlots<Extraction>(count: jobs.count)
-        let done = Counter()
+        let done = SharedCounter()
         let progress = options.progress
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-            results[i] = run(jobs[i], archiveScanner: archiveScanner)
-            let finished = done.increment()
-            progress?("scanning", finished, jobs.count)
+        let results = parallelMap(jobs.count, chunk: 1) { i -> Extraction in
+            defer { progress?("scanning", done.increment(), jobs.count) }
+            return run(jobs[i], archiveScanner: archiveScanner)
         }
         var packages: [Package] = []
-        for extraction in results.values() {
+        for extraction in results {
             packages += extraction.packages
             issues += extraction.issues
         }
@@ -135,19 +133,3 @@ enum InstalledVersusLocked {
     }
 }
 
-final class ResultSlots<T>: @unchecked Sendable {
-    private var storage: [T?]
-    private let lock = NSLock()
-    init(count: Int) { storage = Array(repeating: nil, count: count) }
-    subscript(index: Int) -> T? {
-        get { lock.lock(); defer { lock.unlock() }; return storage[index] }
-        set { lock.lock(); storage[index] = newValue; lock.unlock() }
-    }
-    func values() -> [T] { storage.compactMap { $0 } }
-}
-
-final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
-}

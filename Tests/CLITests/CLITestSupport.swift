@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@_exported import TestSupport
 
 /// Runs the `fnaudit` executable that `swift test` built next to the test bundle.
 struct CLI {
@@ -64,25 +65,3 @@ enum Tool {
     }
 }
 
-enum Fixtures {
-    static var repository: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    static func path(_ relative: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures").appendingPathComponent(relative).path
-    }
-
-    static func shared(_ relative: String) -> String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("shared").appendingPathComponent(relative).path
-    }
-}
-
-func makeTemporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("fnaudit-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}

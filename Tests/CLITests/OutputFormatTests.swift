@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Every output format on one tree with findings in all three ecosystems, one active and one

@@ -1,18 +1,6 @@
 import Foundation
 import FnauditAdvisoryDB
-
-enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("Fixtures")
-
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    static var repository: URL { root.deletingLastPathComponent().deletingLastPathComponent() }
-
-    static func shared(_ relative: String) -> String {
-        repository.deletingLastPathComponent().appendingPathComponent("shared").appendingPathComponent(relative).path
-    }
-}
+import TestSupport
 
 /// One advisory database built from the shipped VulnDB/ for all tests of a run (a few seconds).
 enum ShippedDatabase {

@@ -18,13 +18,33 @@ enum PythonLockEntry {
         return Package(ecosystem: .pypi, name: name, version: version, locations: [location], isDev: isDev, extractor: extractor)
     }
 
-    /// `[[package]]`-style tables, each with its line (`name = "x"` after the header).
-    static func tables(_ root: [String: Any], key: String) -> [[String: Any]] {
-        (root[key] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
+    /// How one `[[package]]` table is to be read: where it comes from, and whether it is dev.
+    struct Reading {
+        var nonRegistrySource: String?
+        var isDev = false
+        var marker: String?
     }
 
-    /// The line of each `[[header]]` table, in document order (TOML keeps array order, so the
-    /// i-th table parsed is the i-th header).
+    /// Reads every `[[key]]` table of a TOML lockfile; `describe` returns nil for entries to skip
+    /// (the project itself). Lines come from the headers: TOML keeps array order.
+    static func packages(in input: ExtractorInput, root: [String: Any], key: String, extractor: String,
+                         describe: ([String: Any]) -> Reading?) -> [Package] {
+        let lines = headerLines(input.contents, header: key)
+        var found: [Package] = []
+        for (index, entry) in (root[key] as? [Any] ?? []).enumerated() {
+            guard let entry = entry as? [String: Any], let reading = describe(entry) else { continue }
+            let location = input.location(line: index < lines.count ? lines[index] : nil)
+            if var package = package(name: entry.string("name"), version: entry.string("version"),
+                                     nonRegistrySource: reading.nonRegistrySource, isDev: reading.isDev,
+                                     location: location, extractor: extractor) {
+                package.environmentMarker = reading.marker
+                found.append(package)
+            }
+        }
+        return found
+    }
+
+    /// The line of each `[[header]]` table, in document order.
     static func headerLines(_ bytes: [UInt8], header: String) -> [Int] {
         var found: [Int] = []
         for (index, line) in TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
@@ -79,23 +99,15 @@ public struct PoetryLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
-        var result = Extraction()
-        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
-            let name = entry.string("name") ?? ""
+        return Extraction(packages: PythonLockEntry.packages(in: input, root: root, key: "package", extractor: name) { entry in
             let groups = (entry.array("groups") ?? []).compactMap { $0 as? String }
-            let isDev = entry.string("category") == "dev" || (!groups.isEmpty && !groups.contains("main"))
-            var source: String?
+            var reading = PythonLockEntry.Reading(isDev: entry.string("category") == "dev" || (!groups.isEmpty && !groups.contains("main")))
+            // `legacy` sources are private package indexes: still registry releases.
             if let table = entry.dictionary("source"), let type = table.string("type"), type != "legacy" {
-                source = "\(type): \(table.string("url") ?? "")"
+                reading.nonRegistrySource = "\(type): \(table.string("url") ?? "")"
             }
-            if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: isDev, location: input.location(line: index < lines.count ? lines[index] : nil),
-                                                     extractor: self.name) {
-                result.packages.append(package)
-            }
-        }
-        return result
+            return reading
+        })
     }
 }
 
@@ -109,20 +121,12 @@ public struct UvLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
-        var result = Extraction()
-        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
-            let name = entry.string("name") ?? ""
+        return Extraction(packages: PythonLockEntry.packages(in: input, root: root, key: "package", extractor: name) { entry in
             let source = entry.dictionary("source") ?? [:]
-            if source["editable"] != nil || source["virtual"] != nil { continue }
-            let nonRegistry = source.string("git").map { "git+\($0)" } ?? source.string("path") ?? source.string("directory") ?? source.string("url")
-            if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: nonRegistry,
-                                                     isDev: false, location: input.location(line: index < lines.count ? lines[index] : nil),
-                                                     extractor: self.name) {
-                result.packages.append(package)
-            }
-        }
-        return result
+            if source["editable"] != nil || source["virtual"] != nil { return nil }
+            return PythonLockEntry.Reading(nonRegistrySource: source.string("git").map { "git+\($0)" } ?? source.string("path")
+                                           ?? source.string("directory") ?? source.string("url"))
+        })
     }
 }
 
@@ -136,20 +140,11 @@ public struct PdmLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         let root = try StructuredDocument.toml(input.contents)
-        let lines = PythonLockEntry.headerLines(input.contents, header: "package")
-        var result = Extraction()
-        for (index, entry) in PythonLockEntry.tables(root, key: "package").enumerated() {
-            let name = entry.string("name") ?? ""
+        return Extraction(packages: PythonLockEntry.packages(in: input, root: root, key: "package", extractor: name) { entry in
             let groups = (entry.array("groups") ?? []).compactMap { $0 as? String }
-            let isDev = !groups.isEmpty && !groups.contains("default")
-            let source = entry.string("git").map { "git+\($0)" } ?? entry.string("path") ?? entry.string("url")
-            if let package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: isDev, location: input.location(line: index < lines.count ? lines[index] : nil),
-                                                     extractor: self.name) {
-                result.packages.append(package)
-            }
-        }
-        return result
+            return PythonLockEntry.Reading(nonRegistrySource: entry.string("git").map { "git+\($0)" } ?? entry.string("path") ?? entry.string("url"),
+                                           isDev: !groups.isEmpty && !groups.contains("default"))
+        })
     }
 }
 
@@ -170,19 +165,12 @@ public struct PylockExtractor: Extractor {
         if let version = root.string("lock-version"), !version.hasPrefix("1.") && version != "1" {
             result.issues.append(ScanIssue(location: input.location, message: "lock-version \(version) is newer than fnaudit knows", severity: .warning))
         }
-        let lines = PythonLockEntry.headerLines(input.contents, header: "packages")
-        for (index, entry) in PythonLockEntry.tables(root, key: "packages").enumerated() {
-            let name = entry.string("name") ?? ""
-            var source: String?
-            if let vcs = entry.dictionary("vcs") { source = "\(vcs.string("type") ?? "vcs")+\(vcs.string("url") ?? vcs.string("path") ?? "")" }
-            if let directory = entry.dictionary("directory") { source = directory.string("path") ?? "directory" }
-            if let archive = entry.dictionary("archive") { source = archive.string("url") ?? archive.string("path") ?? "archive" }
-            if var package = PythonLockEntry.package(name: name, version: entry.string("version"), nonRegistrySource: source,
-                                                     isDev: false, location: input.location(line: index < lines.count ? lines[index] : nil),
-                                                     extractor: self.name) {
-                package.environmentMarker = entry.string("marker")
-                result.packages.append(package)
-            }
+        result.packages = PythonLockEntry.packages(in: input, root: root, key: "packages", extractor: name) { entry in
+            var reading = PythonLockEntry.Reading(marker: entry.string("marker"))
+            if let vcs = entry.dictionary("vcs") { reading.nonRegistrySource = "\(vcs.string("type") ?? "vcs")+\(vcs.string("url") ?? vcs.string("path") ?? "")" }
+            if let directory = entry.dictionary("directory") { reading.nonRegistrySource = directory.string("path") ?? "directory" }
+            if let archive = entry.dictionary("archive") { reading.nonRegistrySource = archive.string("url") ?? archive.string("path") ?? "archive" }
+            return reading
         }
         return result
     }
