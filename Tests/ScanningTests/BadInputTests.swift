@@ -22,7 +22,7 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let big = directory.appendingPathComponent("package-lock.json")
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: big.path, contents: nil))
         let handle = try FileHandle(forWritingTo: big)
         try handle.truncate(atOffset: 1 << 30)   // a sparse 1 GiB file
         try handle.close()

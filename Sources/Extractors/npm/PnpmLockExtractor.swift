@@ -27,15 +27,44 @@ public struct PnpmLockExtractor: Extractor {
         let lines = LineLocator(input.contents)
         var result = Extraction()
         let packages = root.dictionary("packages") ?? [:]
+        let devOnlyV9 = major >= 9 ? devOnlyPackages(root) : []
         for (key, value) in packages {
             let entry = value as? [String: Any] ?? [:]
-            guard let package = self.package(key: key, entry: entry, major: major, input: input, lines: lines) else {
+            guard var package = self.package(key: key, entry: entry, major: major, input: input, lines: lines) else {
                 result.issues.append(ScanIssue(location: input.location, message: "unreadable package key \(key.debugDescription)", severity: .warning))
                 continue
             }
+            if devOnlyV9.contains(key) { package.isDev = true }
             result.packages.append(package)
         }
         return result
+    }
+
+    /// 9.x keeps dev flags out of `packages`: walk `snapshots` from the importers' dependency lists.
+    private func devOnlyPackages(_ root: [String: Any]) -> Set<String> {
+        func stripPeers(_ key: String) -> String {
+            key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
+        }
+        func targets(_ list: [String: Any]?) -> [String] {
+            (list ?? [:]).compactMap { name, value -> String? in
+                let version = (value as? [String: Any])?.string("version") ?? (value as? String)
+                guard let version, !version.hasPrefix("link:") else { return nil }
+                return "\(name)@\(version)"
+            }
+        }
+        var prodRoots: [String] = [], devRoots: [String] = []
+        for case let importer as [String: Any] in (root.dictionary("importers") ?? [:]).values {
+            prodRoots += targets(importer.dictionary("dependencies")) + targets(importer.dictionary("optionalDependencies"))
+            devRoots += targets(importer.dictionary("devDependencies"))
+        }
+        var edges: [String: [String]] = [:]
+        for (key, value) in root.dictionary("snapshots") ?? [:] {
+            let snapshot = value as? [String: Any] ?? [:]
+            edges[key] = targets(snapshot.dictionary("dependencies")) + targets(snapshot.dictionary("optionalDependencies"))
+        }
+        let devSnapshots = DevReachability.devOnly(prodRoots: prodRoots, devRoots: devRoots, edges: edges)
+        let prodPackages = Set(edges.keys.filter { !devSnapshots.contains($0) }.map(stripPeers))
+        return Set(devSnapshots.map(stripPeers)).subtracting(prodPackages)
     }
 
     private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: LineLocator) -> Package? {

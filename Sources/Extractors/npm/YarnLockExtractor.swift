@@ -23,7 +23,7 @@ public struct YarnLockExtractor: Extractor {
             sawEntry = true
             let first = specs.split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? specs
             let unquoted = first.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-            guard var (name, range) = NpmNames.splitNameAndVersion(Substring(unquoted)) else { return }
+            guard case (var name, let range)? = NpmNames.splitNameAndVersion(Substring(unquoted)) else { return }
             // Aliases (`alias@npm:real@^1`): the package installed is the real one.
             if range.hasPrefix("npm:"), let real = NpmNames.splitNameAndVersion(range.dropFirst(4)) {
                 name = real.name
