@@ -41,9 +41,7 @@ public enum CycloneDXReport {
                               suppression: report.suppression(of: finding))
             }
         }
-        var data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        data.append(0x0A)
-        return data
+        return try JSONDocument.encode(document)
     }
 
     private static func component(_ package: Package, ref: String) -> [String: Any] {

@@ -33,9 +33,7 @@ public enum SARIFReport {
             "version": "2.1.0",
             "runs": [run],
         ]
-        var data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        data.append(0x0A)
-        return data
+        return try JSONDocument.encode(document)
     }
 
     static func level(_ severity: Severity) -> String {
