@@ -86,11 +86,13 @@ public enum JSONReport {
     public static func render(_ report: ScanReport, version: String, withFindings: Bool = true) throws -> Data {
         let document = Document(
             tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database : nil,
-            packages: report.packages.map { p in
-                PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
-                             versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
-                             dev: p.isDev, extractors: p.extractor.components(separatedBy: ", "),
-                             locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity])
+            // Built on all cores: a bundle can hold thousands of packages.
+            packages: parallelMap(report.packages.count) { i in
+                let p = report.packages[i]
+                return PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
+                                    versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
+                                    dev: p.isDev, extractors: p.extractor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                    locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity])
             },
             findings: withFindings ? report.findings.map { f in
                 FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
