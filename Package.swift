@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "FnauditArchive", dependencies: ["CArchive"], path: "Sources/Archive"),
         .target(
             name: "FnauditExtractors",
-            dependencies: ["FnauditModel", "FnauditVersioning", "Yams", "TOMLKit"],
+            dependencies: ["FnauditModel", "Yams", "TOMLKit"],
             path: "Sources/Extractors"
         ),
         .target(
@@ -55,15 +55,12 @@ let package = Package(
         ),
         .target(
             name: "FnauditReporting",
-            dependencies: ["FnauditModel", "FnauditMatching", "Rainbow"],
+            dependencies: ["FnauditModel", "FnauditMatching", "FnauditAdvisoryDB", "Rainbow"],
             path: "Sources/Reporting"
         ),
         .target(
             name: "FnauditScanning",
-            dependencies: [
-                "FnauditModel", "FnauditVersioning", "FnauditArchive", "FnauditExtractors",
-                "FnauditAdvisoryDB", "FnauditMatching", "FnauditReporting",
-            ],
+            dependencies: ["FnauditModel", "FnauditArchive", "FnauditExtractors", "FnauditReporting"],
             path: "Sources/Scanning"
         ),
         .executableTarget(
