@@ -181,7 +181,7 @@ struct ScanCommand: ParsableCommand {
         let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: match, issues: inventory.issues,
                                 database: DatabaseInfo(status), includeDev: input.includeDev, suppressions: suppressions)
         if !input.quiet {
-            for warning in report.warnings where warning.message.contains("suppression") { Console.warn("\(warning.location): \(warning.message)") }
+            for warning in report.configurationWarnings { Console.warn("\(warning.location): \(warning.message)") }
         }
         try output.emit(report, withFindings: true)
         if report.fails(GatePolicy(threshold: failOn, onlyFixable: onlyFixable)) { throw ExitCode(1) }

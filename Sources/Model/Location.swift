@@ -20,7 +20,7 @@ public struct Location: Hashable, Codable, Sendable, Comparable, CustomStringCon
         return last.split(separator: "/").last.map(String.init) ?? last
     }
 
-    /// `path!/entry!/entry`, the notation jar URLs and other scanners use.
+    /// `fn.zip!/lib/a.jar!/META-INF/…`: the `!/` notation of jar URLs, which other scanners use too.
     public var description: String {
         ([path] + entryChain).joined(separator: "!/")
     }

@@ -40,6 +40,8 @@ public struct ScanReport: Sendable {
     public var includeDev: Bool
     /// Findings the configuration suppresses, by `key(of:)`; still listed, never gating.
     public var suppressed: [String: Suppression] = [:]
+    /// Warnings about the configuration itself (expired suppressions); also in `issues`.
+    public var configurationWarnings: [ScanIssue] = []
 
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: DatabaseInfo?,
                 includeDev: Bool, suppressions: [Suppression] = [], today: String = Suppression.today()) {
@@ -59,9 +61,9 @@ public struct ScanReport: Sendable {
             for (index, suppression) in suppressions.enumerated() where suppression.matches(finding) {
                 if suppression.isExpired(today: today) {
                     if expiredWarned.insert(index).inserted {
-                        self.issues.append(ScanIssue(location: suppression.location,
-                                                     message: "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again",
-                                                     severity: .warning))
+                        configurationWarnings.append(ScanIssue(location: suppression.location,
+                                                               message: "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again",
+                                                               severity: .warning))
                     }
                     continue
                 }
@@ -69,6 +71,7 @@ public struct ScanReport: Sendable {
                 break
             }
         }
+        self.issues += configurationWarnings
     }
 
     public static func key(of finding: Finding) -> String {
