@@ -194,14 +194,7 @@ public final class AdvisoryStore: @unchecked Sendable {
                 let withdrawn: Int = row?[2] ?? 0
                 counts[ecosystem.rawValue] = .init(advisories: advisories, affectedPackages: affectedPackages, withdrawn: withdrawn)
             }
-            var sources: [SourceFile] = []
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY id") {
-                let name: String = row["name"]
-                let sha256: String = row["sha256"]
-                let records: Int = row["records"]
-                sources.append(SourceFile(name: name, ecosystem: row["ecosystem"], sha256: sha256, records: records,
-                                          origin: row["origin"], snapshotDate: row["snapshot_date"], license: row["license"]))
-            }
+            let sources = try AdvisoryStore.sources(db)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
             return DatabaseStatus(
                 path: path, schemaVersion: Int(metadata["schema_version"] ?? "") ?? 0, builtAt: metadata["built_at"],
@@ -213,6 +206,26 @@ public final class AdvisoryStore: @unchecked Sendable {
 }
 
 extension AdvisoryStore {
+    /// Where the data came from, without the counts `status()` computes: what every scan reports.
+    public func provenance() throws -> (sources: [SourceFile], snapshotDate: String?) {
+        try queue.read { db in
+            let sources = try AdvisoryStore.sources(db)
+            return (sources, sources.compactMap(\.snapshotDate).max())
+        }
+    }
+
+    static func sources(_ db: Database) throws -> [SourceFile] {
+        var sources: [SourceFile] = []
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM sources ORDER BY id") {
+            let name: String = row["name"]
+            let sha256: String = row["sha256"]
+            let records: Int = row["records"]
+            sources.append(SourceFile(name: name, ecosystem: row["ecosystem"], sha256: sha256, records: records,
+                                      origin: row["origin"], snapshotDate: row["snapshot_date"], license: row["license"]))
+        }
+        return sources
+    }
+
     /// `id modified` of every advisory, sorted: a cheap fingerprint of a database's content.
     public func allAdvisoryIDsAndModifiedDates() throws -> [String] {
         try queue.read { db in

@@ -177,9 +177,8 @@ struct ScanCommand: ParsableCommand {
         let store = try database.open(quiet: input.quiet)
         let inventory = input.inventory()
         let match = try Matcher(store: store).match(inventory.packages)
-        let status = try store.status()
         let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: match, issues: inventory.issues,
-                                database: DatabaseInfo(status), includeDev: input.includeDev, suppressions: suppressions)
+                                database: try DatabaseInfo(store), includeDev: input.includeDev, suppressions: suppressions)
         if !input.quiet {
             for warning in report.configurationWarnings { Console.warn("\(warning.location): \(warning.message)") }
         }
@@ -213,8 +212,9 @@ struct InventoryCommand: ParsableCommand {
 }
 
 extension DatabaseInfo {
-    init(_ status: DatabaseStatus) {
-        self.init(path: status.path, snapshotDate: status.snapshotDate, sources: status.sources.map {
+    init(_ store: AdvisoryStore) throws {
+        let provenance = try store.provenance()
+        self.init(path: store.path, snapshotDate: provenance.snapshotDate, sources: provenance.sources.map {
             DatabaseInfo.Source(name: $0.name, sha256: $0.sha256, origin: $0.origin, date: $0.snapshotDate, license: $0.license)
         })
     }

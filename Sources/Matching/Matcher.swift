@@ -54,7 +54,7 @@ public struct Matcher: Sendable {
             if !names.isEmpty { entriesByEcosystem[ecosystem] = try store.affectedEntries(ecosystem: ecosystem, names: names) }
         }
         // Per package: which advisories affect it, with their fixes.
-        var hits: [(Package, [Int64: [String]], [AffectedEntry])] = []
+        var hits: [(Package, EcosystemVersion, [Int64: [String]], [AffectedEntry])] = []
         var unknowns: [(Package, String, Set<Int64>)] = []
         for package in packages where package.versionKind == .exact {
             guard let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty else { continue }
@@ -79,16 +79,16 @@ public struct Matcher: Sendable {
             }
             unknownIDs.subtract(affecting.keys)
             if !unknownIDs.isEmpty, let unknownReason { unknowns.append((package, unknownReason, unknownIDs)) }
-            if !affecting.isEmpty { hits.append((package, affecting, entries)) }
+            if !affecting.isEmpty { hits.append((package, version, affecting, entries)) }
         }
 
-        let rowIDs = Set(hits.flatMap { $0.1.keys } + unknowns.flatMap { $0.2 })
+        let rowIDs = Set(hits.flatMap { $0.2.keys } + unknowns.flatMap { $0.2 })
         let advisories = try store.advisories(rowIDs: rowIDs)
         for (package, reason, ids) in unknowns {
             result.unevaluated.append(Unevaluated(package: package, reason: reason,
                                                   advisoryIDs: ids.compactMap { advisories[$0]?.id }.sorted()))
         }
-        for (package, affecting, entries) in hits {
+        for (package, version, affecting, entries) in hits {
             let groups = AliasGrouping.group(affecting.keys.compactMap { advisories[$0] })
             var packageFixes: Set<String> = []
             for group in groups {
@@ -97,7 +97,8 @@ public struct Matcher: Sendable {
                 packageFixes.formUnion(fixes)
                 result.findings.append(makeFinding(package, group, fixedVersions: sortedFixes))
             }
-            if let upgrade = safeUpgrade(package, candidates: packageFixes, entries: entries.filter { affecting[$0.advisoryRowID] != nil }) {
+            if let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
+                                         entries: entries.filter { affecting[$0.advisoryRowID] != nil }) {
                 result.safeUpgrades[package.identity] = upgrade
             }
         }
@@ -121,8 +122,7 @@ public struct Matcher: Sendable {
     }
 
     /// The smallest fix version, above the installed one, that no affecting advisory affects.
-    private func safeUpgrade(_ package: Package, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
-        guard let current = package.ecosystem.parseVersion(package.version).version else { return nil }
+    private func safeUpgrade(_ package: Package, current: EcosystemVersion, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
         for candidate in sortVersions(Array(candidates), package.ecosystem) {
             guard let version = package.ecosystem.parseVersion(candidate).version,
                   (EcosystemVersion.compare(version, current) ?? 0) > 0 else { continue }
