@@ -1,12 +1,22 @@
 // swift-tools-version:6.0
 // fnaudit: software composition analysis for serverless function bundles.
 //
-// One target per layer keeps the dependency arrows one-way:
-//   Model  <-  Versioning  <-  Matching  <-  Scanning  <-  CLI
-//   Model  <-  Extractors (never the database)
-//   Model  <-  AdvisoryDB (GRDB)          Archive (libarchive) <- Scanning, AdvisoryDB
-//   Reporting knows Model + Matching results, never archives.
-// Only the CLI target knows ArgumentParser.
+// One target per layer, as the data flows; the compiler keeps the arrows one-way:
+//
+//   inputs → Scanning (walk: trees, archives) → Extractors (analyzers) → Model (inventory)
+//          → Matching (via the Advisory protocol) → Policy (suppressions, gate: the report)
+//          → Reporting (renders a finished report) → CLI (options → request, report → stdout, outcome → exit code)
+//
+//   Model        ← Versioning, Archive, Extractors, Advisory
+//   Extractors   → Model, Yams, TOMLKit                 (analyzers; never the database)
+//   Scanning     → Model, Archive, Extractors           (never SQLite, the report, or colour)
+//   Advisory     → Model                                (OSV types, CVSS, the AdvisorySource protocol)
+//   AdvisoryDB   → Advisory, Archive, GRDB, Crypto      (the SQLite store, refresh, OSV exports)
+//   Matching     → Advisory, Versioning                 (never AdvisoryDB)
+//   Policy       → Matching, Extractors (TOML reader)   (.fnaudit.toml, suppressions, AuditReport, the gate)
+//   Reporting    → Policy, Advisory, Rainbow            (table, JSON, SARIF, CycloneDX, Markdown, explain)
+//   Audit        → Scanning, AdvisoryDB, Matching, Policy  (the library facade: Audit.run(AuditRequest))
+//   fnaudit      → Audit, Reporting, ArgumentParser     (the only target that knows ArgumentParser)
 import PackageDescription
 
 let package = Package(
@@ -14,6 +24,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "fnaudit", targets: ["fnaudit"]),
+        .library(name: "FnauditAudit", targets: ["FnauditAudit"]),
         .library(name: "FnauditScanning", targets: ["FnauditScanning"]),
     ],
     dependencies: [
@@ -33,6 +44,7 @@ let package = Package(
             providers: [.apt(["libarchive-dev"])]
         ),
         .target(name: "FnauditModel", path: "Sources/Model"),
+        .target(name: "FnauditAdvisory", dependencies: ["FnauditModel"], path: "Sources/Advisory"),
         .target(name: "FnauditVersioning", dependencies: ["FnauditModel"], path: "Sources/Versioning"),
         .target(name: "FnauditArchive", dependencies: ["CArchive"], path: "Sources/Archive"),
         .target(
@@ -43,31 +55,41 @@ let package = Package(
         .target(
             name: "FnauditAdvisoryDB",
             dependencies: [
-                "FnauditModel", "FnauditArchive",
+                "FnauditModel", "FnauditAdvisory", "FnauditArchive",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Sources/AdvisoryDB"
         ),
         .target(
             name: "FnauditMatching",
-            dependencies: ["FnauditModel", "FnauditVersioning", "FnauditAdvisoryDB"],
+            dependencies: ["FnauditModel", "FnauditVersioning", "FnauditAdvisory"],
             path: "Sources/Matching"
         ),
         .target(
-            name: "FnauditReporting",
-            dependencies: ["FnauditModel", "FnauditMatching", "FnauditAdvisoryDB", "Rainbow"],
-            path: "Sources/Reporting"
+            name: "FnauditPolicy",
+            dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditMatching", "FnauditExtractors"],
+            path: "Sources/Policy"
         ),
         .target(
             name: "FnauditScanning",
-            dependencies: ["FnauditModel", "FnauditArchive", "FnauditExtractors", "FnauditReporting"],
+            dependencies: ["FnauditModel", "FnauditArchive", "FnauditExtractors"],
             path: "Sources/Scanning"
+        ),
+        .target(
+            name: "FnauditReporting",
+            dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditMatching", "FnauditPolicy", "Rainbow"],
+            path: "Sources/Reporting"
+        ),
+        .target(
+            name: "FnauditAudit",
+            dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditAdvisoryDB", "FnauditMatching", "FnauditPolicy", "FnauditScanning"],
+            path: "Sources/Audit"
         ),
         .executableTarget(
             name: "fnaudit",
             dependencies: [
-                "FnauditModel", "FnauditVersioning", "FnauditAdvisoryDB", "FnauditMatching", "FnauditReporting",
-                "FnauditScanning", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "FnauditModel", "FnauditVersioning", "FnauditAdvisory", "FnauditAdvisoryDB", "FnauditAudit", "FnauditPolicy",
+                "FnauditReporting", "FnauditScanning", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/CLI"
         ),
@@ -78,17 +100,20 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
 
-        // Paths of the fixtures and of ../shared, for every test target.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Tests mirror the targets. TestSupport: fixture paths, ../shared, the shipped database, running tools.
+        .target(name: "TestSupport", dependencies: ["FnauditAdvisoryDB"], path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
         .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning", "TestSupport"], path: "Tests/VersioningTests"),
-        .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisoryDB", "TestSupport"], path: "Tests/AdvisoryDBTests"),
-        .testTarget(
-            name: "ScanningTests",
-            dependencies: ["FnauditScanning", "FnauditExtractors", "FnauditMatching", "FnauditAdvisoryDB", "FnauditReporting",
-                           "FnauditVersioning", "TestSupport"],
-            path: "Tests/ScanningTests"
-        ),
+        .testTarget(name: "AdvisoryTests", dependencies: ["FnauditAdvisory", "TestSupport"], path: "Tests/AdvisoryTests"),
+        .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisory", "FnauditAdvisoryDB", "TestSupport"], path: "Tests/AdvisoryDBTests"),
+        .testTarget(name: "ExtractorsTests", dependencies: ["FnauditExtractors", "TestSupport"], path: "Tests/ExtractorsTests"),
+        .testTarget(name: "ScanningTests", dependencies: ["FnauditScanning", "FnauditExtractors", "TestSupport"], path: "Tests/ScanningTests"),
+        .testTarget(name: "MatchingTests", dependencies: ["FnauditMatching", "FnauditAdvisory", "TestSupport"], path: "Tests/MatchingTests"),
+        .testTarget(name: "PolicyTests", dependencies: ["FnauditPolicy", "FnauditMatching", "TestSupport"], path: "Tests/PolicyTests"),
+        .testTarget(name: "ReportingTests", dependencies: ["FnauditReporting", "FnauditAudit", "FnauditPolicy", "FnauditScanning", "TestSupport"],
+                    path: "Tests/ReportingTests"),
+        .testTarget(name: "AuditTests", dependencies: ["FnauditAudit", "FnauditScanning", "FnauditMatching", "FnauditPolicy",
+                                                       "FnauditAdvisoryDB", "TestSupport"], path: "Tests/AuditTests"),
         // Runs the built `fnaudit` binary: exit codes, stdin harness, a refresh killed with SIGKILL.
         .testTarget(name: "CLITests", dependencies: ["fnaudit", "FnauditAdvisoryDB", "TestSupport"], path: "Tests/CLITests"),
     ]

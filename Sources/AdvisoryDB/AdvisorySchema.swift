@@ -1,3 +1,4 @@
+import FnauditAdvisory
 import GRDB
 
 /// The SQLite schema of the advisory database (documented in Docs/DATABASE.md).

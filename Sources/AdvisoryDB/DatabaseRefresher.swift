@@ -1,4 +1,5 @@
 import Foundation
+import FnauditAdvisory
 import FnauditArchive
 import FnauditModel
 import GRDB
@@ -126,13 +127,12 @@ public enum DatabaseRefresher {
         }
         let queue = try DatabaseQueue(path: temporary, configuration: configuration)
         let sourcesSnapshot = summary.sources
-        let outcome = try queue.write { db -> (RefreshSummary, Int, Int) in
+        let outcome = try queue.write { db -> (RefreshSummary, Int) in
             if try !db.tableExists("advisories") { try AdvisorySchema.create(db) }
             let advisoriesBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
             var local = RefreshSummary()
             local.counts = summary.counts
             var writer = try RecordWriter(db)
-            var affectedDelta = 0
             for (index, result) in parsed.enumerated() {
                 switch result {
                 case .failure(let problem):
@@ -146,15 +146,14 @@ public enum DatabaseRefresher {
                         continue
                     }
                     let change = try writer.upsert(record, rawSHA256: toParseHashes[index])
-                    affectedDelta += change.affectedDelta
                     for ecosystem in Set(record.affected.map(\.ecosystem)) {
                         var counts = local.counts[ecosystem, default: .init()]
-                        switch change.kind {
+                        switch change {
                         case .added: counts.added += 1
                         case .updated: counts.updated += 1
                         case .unchanged: counts.unchanged += 1
                         }
-                        if change.kind != .unchanged && record.withdrawn != nil { counts.withdrawn += 1 }
+                        if change != .unchanged && record.withdrawn != nil { counts.withdrawn += 1 }
                         local.counts[ecosystem] = counts
                     }
                 }
@@ -176,7 +175,7 @@ public enum DatabaseRefresher {
             guard advisoriesAfter == advisoriesBefore + writer.addedRecords else {
                 throw RefreshError("advisory count is \(advisoriesAfter), expected \(advisoriesBefore + writer.addedRecords): not replacing the database")
             }
-            return (local, advisoriesAfter, affectedDelta)
+            return (local, advisoriesAfter)
         }
         summary.counts = outcome.0.counts
         summary.ignored = outcome.0.ignored
@@ -214,8 +213,8 @@ public enum DatabaseRefresher {
                 SELECT a.raw_sha256, f.ecosystem FROM advisories a JOIN affected f ON f.advisory_id = a.id
                 """)
             while let row = try rows.next() {
-                let hash: Data = row[0]
-                let name: String = row[1]
+                let hash: Data = try row.decode(atIndex: 0)
+                let name: String = try row.decode(atIndex: 1)
                 if let ecosystem = Ecosystem(rawValue: name) { result[hash, default: []].insert(ecosystem) }
             }
             return result
@@ -260,8 +259,7 @@ public enum DatabaseRefresher {
 
 /// Writes records into an open database with prepared statements.
 struct RecordWriter {
-    enum ChangeKind { case added, updated, unchanged }
-    struct Change { var kind: ChangeKind; var affectedDelta: Int }
+    enum Change { case added, updated, unchanged }
 
     private let db: Database
     private let findStatement: Statement
@@ -291,17 +289,15 @@ struct RecordWriter {
     mutating func upsert(_ record: OSVRecord, rawSHA256: Data) throws -> Change {
         noteModified(record.modified)
         let hash = OSVSource.sha256(record.canonicalJSON)
-        var kind = ChangeKind.added
-        var delta = 0
+        var kind = Change.added
         if let row = try Row.fetchOne(findStatement, arguments: [record.id]) {
-            let existingHash: Data = row["content_sha256"]
+            let id: Int64 = try row.decode(forColumn: "id")
+            let existingHash: Data = try row.decode(forColumn: "content_sha256")
             if existingHash == hash {
                 // Same content, new bytes (reformatted export): remember the new bytes' hash.
-                try db.execute(sql: "UPDATE advisories SET raw_sha256 = ? WHERE id = ?", arguments: [rawSHA256, row["id"] as Int64])
-                return Change(kind: .unchanged, affectedDelta: 0)
+                try db.execute(sql: "UPDATE advisories SET raw_sha256 = ? WHERE id = ?", arguments: [rawSHA256, id])
+                return .unchanged
             }
-            let id: Int64 = row["id"]
-            delta -= try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM affected WHERE advisory_id = ?", arguments: [id]) ?? 0
             try db.execute(sql: "DELETE FROM affected WHERE advisory_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM aliases WHERE advisory_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM advisories WHERE id = ?", arguments: [id])
@@ -327,9 +323,8 @@ struct RecordWriter {
                 AffectedEncoding.encode(versions: affected.versions), AffectedEncoding.encode(ranges: affected.ranges),
                 affected.ignoredRanges, affected.ecosystemSpecific, affected.databaseSpecific,
             ])
-            delta += 1
         }
-        return Change(kind: kind, affectedDelta: delta)
+        return kind
     }
 
     /// Ignores placeholder dates (`0001-01-01`) and dates in the future, both seen in real exports.

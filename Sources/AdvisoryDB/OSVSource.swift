@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import FnauditArchive
+import FnauditAdvisory
 import FnauditModel
 
 /// One OSV document read from an export, with where it came from.
@@ -18,19 +19,6 @@ public struct ImportProblem: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var message: String
     public var description: String { "\(file): \(message)" }
-}
-
-/// A file that fed the database, for provenance (`fnaudit db status`).
-public struct SourceFile: Sendable, Codable {
-    public var name: String
-    public var ecosystem: String?
-    public var sha256: String
-    public var records: Int
-    /// Commit or other origin of the data, when a manifest names it.
-    public var origin: String?
-    /// The date of the data: the source commit's date, else the newest `modified` of its records.
-    public var snapshotDate: String?
-    public var license: String?
 }
 
 /// Reads OSV exports: osv.dev's `all.zip`, a folder of `*.json` (at any depth, zips included),

@@ -1,3 +1,4 @@
+import FnauditAdvisory
 import Foundation
 
 /// `VulnDB/manifest.json`: where each shipped `all.zip` came from, for provenance in `db status`.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FnauditAdvisoryDB
+import FnauditAudit
 import FnauditModel
 import FnauditReporting
 
@@ -16,14 +17,16 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database, building it from the shipped snapshot on first use.
     func open(quiet: Bool = false) throws -> AdvisoryStore {
-        let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsInteractive)
+        let bar = ProgressBar(enabled: !quiet && Terminal.standardErrorIsInteractive)
         defer { bar.finish() }
+        var request = AuditRequest(inputs: [])
+        request.databasePath = path
+        request.scan.progress = bar.update
+        request.announce = { message in if !quiet { Console.note(message) } }
         do {
-            return try AdvisoryStore.openOrBuild(path: resolvedPath, progress: bar.update, announce: { message in
-                if !quiet { Console.note(message) }
-            })
-        } catch {
-            throw CLIError.input("advisory database: \(error)")
+            return try Audit.openDatabase(request)
+        } catch let error as AuditError {
+            throw CLIError.input(error.description)
         }
     }
 }
@@ -50,14 +53,14 @@ struct DatabaseStatusCommand: ParsableCommand {
     func run() throws {
         let store = try database.open()
         let status = try store.status()
-        let age = status.snapshotDate.flatMap(SnapshotAge.days)
+        let age = status.snapshotDate.flatMap(CalendarDay.daysSince)
         var warnings: [String] = []
         if let age, age > 30 {
             warnings.append("the advisory snapshot is \(age) days old; refresh it with `fnaudit db import <osv export>`")
         }
         switch format {
         case .json:
-            try Console.writeJSON(StatusDocument(status: status, snapshotAgeDays: age, warnings: warnings))
+            FileHandle.standardOutput.write(try JSONOutput.encode(StatusDocument(status: status, snapshotAgeDays: age, warnings: warnings)))
         case .table:
             print("Database:  \(status.path) (\(ByteFormat.megabytes(status.sizeBytes)), schema \(status.schemaVersion))")
             if let built = status.builtAt { print("Built:     \(built)") }

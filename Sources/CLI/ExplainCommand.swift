@@ -27,7 +27,7 @@ struct ExplainCommand: ParsableCommand {
         let store = try database.open()
         let details = try store.detail(idOrAlias: id)
         guard !details.isEmpty else { throw CLIError.input("no advisory \(id) (nor an advisory with that alias) in \(store.path)") }
-        let snapshot = try DatabaseInfo(store)
+        let snapshot = try store.provenance()
         for (index, detail) in details.enumerated() {
             if index > 0 { print(format == .json ? "" : "\n" + String(repeating: "─", count: 40) + "\n") }
             switch format {

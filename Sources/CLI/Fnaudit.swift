@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FnauditAdvisoryDB
 import FnauditScanning
 
 @main
@@ -11,6 +12,9 @@ struct Fnaudit: ParsableCommand {
             try command.run()
         } catch let error as CLIError {
             Console.error(error.description)
+            Foundation.exit(2)
+        } catch let error as RefreshError {
+            Console.error("advisory database: \(error)")
             Foundation.exit(2)
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)

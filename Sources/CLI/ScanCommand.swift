@@ -1,8 +1,7 @@
 import ArgumentParser
 import Foundation
-import FnauditAdvisoryDB
-import FnauditMatching
-import FnauditModel
+import FnauditAudit
+import FnauditPolicy
 import FnauditReporting
 import FnauditScanning
 
@@ -38,24 +37,41 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    func inventory() -> Inventory {
-        var options = ScanOptions()
-        options.archive.depth = maxArchiveDepth
-        options.archive.entryBytes = maxEntrySize << 20
-        options.archive.totalBytes = Int64(maxTotalSize) << 20
-        options.archive.compressionRatio = maxRatio
-        options.archive.entryCount = maxEntries
-        let bar = ProgressBar(enabled: !quiet && ProgressBar.stderrIsInteractive)
-        options.progress = bar.update
-        let inventory = Scanner(options: options).inventory(of: paths)
-        bar.finish()
-        if !quiet {
-            for issue in inventory.issues where issue.severity == .error { Console.error("\(issue.location): \(issue.message)") }
-            if verbose {
-                for issue in inventory.issues where issue.severity == .warning { Console.warn("\(issue.location): \(issue.message)") }
-            }
+    /// The request these options describe; `progress` draws the bar.
+    func request(progress: ProgressBar) -> AuditRequest {
+        var request = AuditRequest(inputs: paths)
+        request.includeDev = includeDev
+        request.scan.archive.depth = maxArchiveDepth
+        request.scan.archive.entryBytes = maxEntrySize << 20
+        request.scan.archive.totalBytes = Int64(maxTotalSize) << 20
+        request.scan.archive.compressionRatio = maxRatio
+        request.scan.archive.entryCount = maxEntries
+        request.scan.progress = progress.update
+        let quiet = self.quiet
+        request.announce = { message in if !quiet { Console.note(message) } }
+        return request
+    }
+
+    /// Runs `body` with a progress bar, then prints the report's errors (and warnings with --verbose).
+    func run(_ body: (AuditRequest) throws -> AuditReport) throws -> AuditReport {
+        let bar = ProgressBar(enabled: !quiet && Terminal.standardErrorIsInteractive)
+        let report: AuditReport
+        do {
+            defer { bar.finish() }
+            report = try body(request(progress: bar))
+        } catch let error as AuditError {
+            throw CLIError.input(error.description)
         }
-        return inventory
+        if !quiet {
+            for issue in report.issues where issue.severity == .error { Console.error("\(issue.location): \(issue.message)") }
+            if verbose {
+                for issue in report.issues where issue.severity == .warning && !report.configurationWarnings.contains(issue) {
+                    Console.warn("\(issue.location): \(issue.message)")
+                }
+            }
+            for warning in report.configurationWarnings { Console.warn("\(warning.location): \(warning.message)") }
+        }
+        return report
     }
 }
 
@@ -91,10 +107,6 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws { _ = try destinations() }
 
-    static var colourOnStdout: Bool {
-        isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"].map(\.isEmpty) != false
-    }
-
     func write(_ data: Data, to file: String?) throws {
         guard let file else {
             FileHandle.standardOutput.write(data)
@@ -106,12 +118,12 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// Renders `report` in every requested format.
-    func emit(_ report: ScanReport, withFindings: Bool) throws {
+    func emit(_ report: AuditReport, withFindings: Bool) throws {
         for (format, file) in try destinations() {
             let data: Data
             switch format {
             case .table:
-                data = Data((withFindings ? TableReport.render(report, colour: file == nil && OutputOptions.colourOnStdout)
+                data = Data((withFindings ? TableReport.render(report, colour: file == nil && Terminal.colourOnStandardOutput)
                                           : InventoryTable.render(report)).utf8)
             case .json: data = try JSONReport.render(report, version: FnauditInfo.version, withFindings: withFindings)
             case .sarif: data = try SARIFReport.render(report, version: FnauditInfo.version)
@@ -166,25 +178,18 @@ struct ScanCommand: ParsableCommand {
     var config: String?
 
     func run() throws {
-        var suppressions: [Suppression] = []
-        if let path = PolicyConfig.locate(explicit: config, inputs: input.paths) {
-            do {
-                suppressions = try PolicyConfig.load(path)
-            } catch {
-                throw CLIError.input("invalid config \(error)")
-            }
-        }
-        let store = try database.open(quiet: input.quiet)
-        let inventory = input.inventory()
-        let match = try Matcher(store: store).match(inventory.packages)
-        let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: match, issues: inventory.issues,
-                                database: try DatabaseInfo(store), includeDev: input.includeDev, suppressions: suppressions)
-        if !input.quiet {
-            for warning in report.configurationWarnings { Console.warn("\(warning.location): \(warning.message)") }
+        let report = try input.run { request in
+            var request = request
+            request.databasePath = database.path
+            request.configPath = config
+            return try Audit.run(request)
         }
         try output.emit(report, withFindings: true)
-        if report.fails(GatePolicy(threshold: failOn, onlyFixable: onlyFixable)) { throw ExitCode(1) }
-        if !report.errors.isEmpty || !report.unevaluated.isEmpty { throw ExitCode(2) }
+        switch report.outcome(GatePolicy(threshold: failOn, onlyFixable: onlyFixable)) {
+        case .failed: throw ExitCode(1)
+        case .incomplete: throw ExitCode(2)
+        case .clean: break
+        }
     }
 }
 
@@ -203,19 +208,8 @@ struct InventoryCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let inventory = input.inventory()
-        let report = ScanReport(inputs: input.paths, packages: inventory.packages, match: nil, issues: inventory.issues,
-                                database: nil, includeDev: input.includeDev)
+        let report = try input.run(Audit.inventory)
         try output.emit(report, withFindings: false)
         if !report.errors.isEmpty { throw ExitCode(2) }
-    }
-}
-
-extension DatabaseInfo {
-    init(_ store: AdvisoryStore) throws {
-        let provenance = try store.provenance()
-        self.init(path: store.path, snapshotDate: provenance.snapshotDate, sources: provenance.sources.map {
-            DatabaseInfo.Source(name: $0.name, sha256: $0.sha256, origin: $0.origin, date: $0.snapshotDate, license: $0.license)
-        })
     }
 }

@@ -1,4 +1,4 @@
-import FnauditAdvisoryDB
+import FnauditAdvisory
 import FnauditModel
 import FnauditVersioning
 
@@ -20,6 +20,20 @@ public struct Finding: Sendable {
     public var fixedVersions: [String]
     /// Reference URLs of the grouped advisories, advisory pages first, without repeats.
     public var references: [String]
+
+    public init(package: Package, id: String, advisoryIDs: [String], aliases: [String], summary: String?, severity: Severity,
+                cvssScore: Double?, cvssVector: String?, fixedVersions: [String], references: [String]) {
+        self.package = package
+        self.id = id
+        self.advisoryIDs = advisoryIDs
+        self.aliases = aliases
+        self.summary = summary
+        self.severity = severity
+        self.cvssScore = cvssScore
+        self.cvssVector = cvssVector
+        self.fixedVersions = fixedVersions
+        self.references = references
+    }
 }
 
 /// A package that could not be checked, and which advisories might apply to it.
@@ -34,16 +48,22 @@ public struct MatchResult: Sendable {
     public var unevaluated: [Unevaluated] = []
     /// Per package identity: the smallest known version that fixes all its findings.
     public var safeUpgrades: [PackageIdentity: String] = [:]
+
+    public init(findings: [Finding] = [], unevaluated: [Unevaluated] = [], safeUpgrades: [PackageIdentity: String] = [:]) {
+        self.findings = findings
+        self.unevaluated = unevaluated
+        self.safeUpgrades = safeUpgrades
+    }
 }
 
-/// Matches packages against the advisory database. The version format of the package's
-/// ecosystem decides the comparator (Grype's rule); the database lookup is one indexed query
-/// per distinct package name.
+/// Matches packages against an advisory source. The version format decides the comparator
+/// (Grype's rule): the package's ecosystem, or SemVer for OSV `SEMVER` ranges. The lookup is one
+/// query per distinct package name.
 public struct Matcher: Sendable {
-    private let store: AdvisoryStore
+    private let source: any AdvisorySource
 
-    public init(store: AdvisoryStore) {
-        self.store = store
+    public init(source: any AdvisorySource) {
+        self.source = source
     }
 
     public func match(_ packages: [Package]) throws -> MatchResult {
@@ -51,17 +71,16 @@ public struct Matcher: Sendable {
         var entriesByEcosystem: [Ecosystem: [String: [AffectedEntry]]] = [:]
         for ecosystem in Ecosystem.allCases {
             let names = Set(packages.filter { $0.ecosystem == ecosystem && $0.versionKind == .exact }.map(\.normalizedName))
-            if !names.isEmpty { entriesByEcosystem[ecosystem] = try store.affectedEntries(ecosystem: ecosystem, names: names) }
+            if !names.isEmpty { entriesByEcosystem[ecosystem] = try source.affectedEntries(ecosystem: ecosystem, names: names) }
         }
         // Per package: which advisories affect it, with their fixes.
-        var hits: [(Package, EcosystemVersion, [Int64: [String]], [AffectedEntry])] = []
+        var hits: [(Package, InstalledVersion, [Int64: [String]], [AffectedEntry])] = []
         var unknowns: [(Package, String, Set<Int64>)] = []
         for package in packages where package.versionKind == .exact {
             guard let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty else { continue }
-            let parsed = package.ecosystem.parseVersion(package.version)
-            guard let version = parsed.version else {
-                if case .invalid(_, let reason) = parsed {
-                    unknowns.append((package, "version \(package.version.debugDescription) is \(reason)", Set(entries.map(\.advisoryRowID))))
+            guard let version = InstalledVersion(package.version, ecosystem: package.ecosystem) else {
+                if case .invalid(_, let reason) = package.ecosystem.parseVersion(package.version) {
+                    unknowns.append((package, "version \(package.version.debugDescription) is \(reason)", Set(entries.map(\.advisoryKey))))
                 }
                 continue
             }
@@ -69,11 +88,11 @@ public struct Matcher: Sendable {
             var unknownReason: String?
             var unknownIDs: Set<Int64> = []
             for entry in entries {
-                switch AffectedEvaluator.evaluate(entry, version: version, raw: package.version, ecosystem: package.ecosystem) {
-                case .affected(let fixedIn): affecting[entry.advisoryRowID, default: []].append(contentsOf: fixedIn)
+                switch AffectedEvaluator.evaluate(entry, version: version) {
+                case .affected(let fixedIn): affecting[entry.advisoryKey, default: []].append(contentsOf: fixedIn)
                 case .unknown(let reason):
                     unknownReason = unknownReason ?? reason
-                    unknownIDs.insert(entry.advisoryRowID)
+                    unknownIDs.insert(entry.advisoryKey)
                 case .notAffected: break
                 }
             }
@@ -82,8 +101,8 @@ public struct Matcher: Sendable {
             if !affecting.isEmpty { hits.append((package, version, affecting, entries)) }
         }
 
-        let rowIDs = Set(hits.flatMap { $0.2.keys } + unknowns.flatMap { $0.2 })
-        let advisories = try store.advisories(rowIDs: rowIDs)
+        let keys = Set(hits.flatMap { $0.2.keys } + unknowns.flatMap { $0.2 })
+        let advisories = try source.advisories(keys: keys)
         for (package, reason, ids) in unknowns {
             result.unevaluated.append(Unevaluated(package: package, reason: reason,
                                                   advisoryIDs: ids.compactMap { advisories[$0]?.id }.sorted()))
@@ -92,13 +111,13 @@ public struct Matcher: Sendable {
             let groups = AliasGrouping.group(affecting.keys.compactMap { advisories[$0] })
             var packageFixes: Set<String> = []
             for group in groups {
-                let fixes = Array(Set(group.flatMap { affecting[$0.rowID] ?? [] }))
+                let fixes = Array(Set(group.flatMap { affecting[$0.key] ?? [] }))
                 let sortedFixes = sortVersions(fixes, package.ecosystem)
                 packageFixes.formUnion(fixes)
                 result.findings.append(makeFinding(package, group, fixedVersions: sortedFixes))
             }
             if let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
-                                         entries: entries.filter { affecting[$0.advisoryRowID] != nil }) {
+                                         entries: entries.filter { affecting[$0.advisoryKey] != nil }) {
                 result.safeUpgrades[package.identity] = upgrade
             }
         }
@@ -122,12 +141,12 @@ public struct Matcher: Sendable {
     }
 
     /// The smallest fix version, above the installed one, that no affecting advisory affects.
-    private func safeUpgrade(_ package: Package, current: EcosystemVersion, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
+    private func safeUpgrade(_ package: Package, current: InstalledVersion, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
         for candidate in sortVersions(Array(candidates), package.ecosystem) {
-            guard let version = package.ecosystem.parseVersion(candidate).version,
-                  (EcosystemVersion.compare(version, current) ?? 0) > 0 else { continue }
+            guard let version = InstalledVersion(candidate, ecosystem: package.ecosystem),
+                  (EcosystemVersion.compare(version.parsed, current.parsed) ?? 0) > 0 else { continue }
             let stillAffected = entries.contains { entry in
-                if case .notAffected = AffectedEvaluator.evaluate(entry, version: version, raw: candidate, ecosystem: package.ecosystem) {
+                if case .notAffected = AffectedEvaluator.evaluate(entry, version: version) {
                     return false
                 }
                 return true

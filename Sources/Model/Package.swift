@@ -23,14 +23,14 @@ public struct Package: Hashable, Codable, Sendable {
     public var locations: [Location]
     /// Dev, test, provided or optional-dev dependency: excluded from reports unless asked for.
     public var isDev: Bool
-    /// Which extractor found it (`package-lock.json`, `dist-info`, `pom.properties`, …).
-    public var extractor: String
+    /// Every extractor that found it, in the order they did (`package-lock.json`, `pom.properties`, …).
+    public var extractors: [ExtractorID]
     /// A PEP 508 environment marker that conditions the requirement (`python_version < "3.8"`).
     public var environmentMarker: String?
 
     public init(
         ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,
-        versionNote: String? = nil, locations: [Location], isDev: Bool = false, extractor: String
+        versionNote: String? = nil, locations: [Location], isDev: Bool = false, extractor: ExtractorID
     ) {
         self.ecosystem = ecosystem
         self.name = name
@@ -39,8 +39,11 @@ public struct Package: Hashable, Codable, Sendable {
         self.versionNote = versionNote
         self.locations = locations
         self.isDev = isDev
-        self.extractor = extractor
+        self.extractors = [extractor]
     }
+
+    /// Whether some extractor read it from an installed copy rather than a lockfile or manifest.
+    public var isInstalled: Bool { extractors.contains { $0.source == .installed } }
 
     /// The name advisories are filed under (see `Ecosystem.normalizedName`).
     public var normalizedName: String { ecosystem.normalizedName(name) }

@@ -1,12 +1,13 @@
 import Foundation
 import FnauditMatching
 import FnauditModel
+import FnauditPolicy
 
 /// CycloneDX 1.6 JSON: the packages as components (purl, evidence of where they were found) and,
 /// for `scan`, a `vulnerabilities` section (VDR) with ratings, affects and recommendations.
 /// `fnaudit inventory --format cyclonedx` is the SBOM alone.
 public enum CycloneDXReport {
-    public static func render(_ report: ScanReport, version: String, withVulnerabilities: Bool,
+    public static func render(_ report: AuditReport, version: String, withVulnerabilities: Bool,
                               serialNumber: String = "urn:uuid:" + UUID().uuidString.lowercased(),
                               timestamp: Date = Date()) throws -> Data {
         var references: [PackageIdentity: String] = [:]
@@ -69,7 +70,7 @@ public enum CycloneDXReport {
                 return occurrence
             }],
             "properties": [["name": "fnaudit:ecosystem", "value": package.ecosystem.rawValue],
-                           ["name": "fnaudit:extractor", "value": package.extractor],
+                           ["name": "fnaudit:extractor", "value": package.extractors.map(\.displayName).joined(separator: ", ")],
                            ["name": "fnaudit:version-kind", "value": package.versionKind.rawValue]]
                 + (package.versionNote.map { [["name": "fnaudit:version-note", "value": $0]] } ?? []),
         ]
@@ -91,12 +92,12 @@ public enum CycloneDXReport {
         var vulnerability: [String: Any] = [
             "bom-ref": ref,
             "id": finding.id,
-            "source": source(of: finding.id),
+            "source": AdvisoryLinks.publisher(of: finding.id),
             "ratings": [rating],
             "affects": [["ref": component, "versions": [["version": finding.package.version, "status": "affected"]]]],
         ]
         let others = finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases
-        if !others.isEmpty { vulnerability["references"] = others.map { ["id": $0, "source": source(of: $0)] } }
+        if !others.isEmpty { vulnerability["references"] = others.map { ["id": $0, "source": AdvisoryLinks.publisher(of: $0)] } }
         if let summary = finding.summary { vulnerability["description"] = summary }
         if let fix = finding.fixedVersions.first {
             vulnerability["recommendation"] = "Upgrade \(finding.package.name) to \(fix) or later."
@@ -108,12 +109,5 @@ public enum CycloneDXReport {
                                          "detail": "Suppressed in .fnaudit.toml: \(suppression.reason)" + (suppression.until.map { " (until \($0))" } ?? "")]
         }
         return vulnerability
-    }
-
-    private static func source(of id: String) -> [String: Any] {
-        if id.hasPrefix("GHSA-") { return ["name": "GitHub Advisory Database", "url": "https://github.com/advisories/\(id)"] }
-        if id.hasPrefix("CVE-") { return ["name": "NVD", "url": "https://nvd.nist.gov/vuln/detail/\(id)"] }
-        if id.hasPrefix("PYSEC-") { return ["name": "PyPA Advisory Database", "url": "https://osv.dev/vulnerability/\(id)"] }
-        return ["name": "OSV"]
     }
 }

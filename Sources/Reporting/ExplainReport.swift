@@ -1,10 +1,10 @@
 import Foundation
-import FnauditAdvisoryDB
+import FnauditAdvisory
 import FnauditModel
 
 /// `fnaudit explain ID`: one advisory in words a person can check against a lockfile.
 public enum ExplainReport {
-    public static func render(_ detail: AdvisoryDetail, snapshot: DatabaseInfo?) -> String {
+    public static func render(_ detail: AdvisoryDetail, snapshot: AdvisoryProvenance?) -> String {
         let s = detail.summary
         var out = "\(s.id)" + (s.summary.map { ": \($0)" } ?? "") + "\n"
         if !s.aliases.isEmpty { out += "Aliases:    \(s.aliases.joined(separator: ", "))\n" }

@@ -4,11 +4,7 @@ import Foundation
 /// `JSONSerialization` on Linux for documents with thousands of components.
 enum JSONDocument {
     static func encode(_ object: [String: Any]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(Value(object))
-        data.append(0x0A)
-        return data
+        try JSONOutput.encode(Value(object))
     }
 
     private enum Value: Encodable {

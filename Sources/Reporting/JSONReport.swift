@@ -1,6 +1,8 @@
 import Foundation
+import FnauditAdvisory
 import FnauditMatching
 import FnauditModel
+import FnauditPolicy
 
 /// The `--format json` document, described in Docs/JSON-OUTPUT.md. Field names and meanings are
 /// stable within a `schemaVersion`; new optional fields may be added.
@@ -11,7 +13,7 @@ public enum JSONReport {
         var schemaVersion = JSONReport.schemaVersion
         var tool: Tool
         var inputs: [String]
-        var database: DatabaseInfo?
+        var database: DatabaseEntry?
         var packages: [PackageEntry]
         var findings: [FindingEntry]?
         var unevaluated: [UnevaluatedEntry]?
@@ -20,6 +22,17 @@ public enum JSONReport {
         var summary: Summary
     }
     struct Tool: Encodable { var name = "fnaudit"; var version: String }
+    struct DatabaseEntry: Encodable {
+        struct Source: Encodable { var name: String, sha256: String, origin: String?, date: String?, license: String? }
+        var path: String
+        var snapshotDate: String?
+        var sources: [Source]
+        init(_ p: AdvisoryProvenance) {
+            path = p.path
+            snapshotDate = p.snapshotDate
+            sources = p.sources.map { Source(name: $0.name, sha256: $0.sha256, origin: $0.origin, date: $0.snapshotDate, license: $0.license) }
+        }
+    }
     struct LocationEntry: Encodable {
         var path: String
         var entry: String?
@@ -83,15 +96,15 @@ public enum JSONReport {
         var warnings: Int
     }
 
-    public static func render(_ report: ScanReport, version: String, withFindings: Bool = true) throws -> Data {
+    public static func render(_ report: AuditReport, version: String, withFindings: Bool = true) throws -> Data {
         let document = Document(
-            tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database : nil,
+            tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database.map(DatabaseEntry.init) : nil,
             // Built on all cores: a bundle can hold thousands of packages.
             packages: parallelMap(report.packages.count) { i in
                 let p = report.packages[i]
                 return PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
                                     versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
-                                    dev: p.isDev, extractors: p.extractor.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+                                    dev: p.isDev, extractors: p.extractors.map(\.displayName),
                                     locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity])
             },
             findings: withFindings ? report.findings.map { f in
@@ -109,11 +122,7 @@ public enum JSONReport {
                 findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,
                 suppressed: withFindings ? report.findings.count - report.activeFindings.count : nil,
                 errors: report.errors.count, warnings: report.warnings.count))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(document)
-        data.append(0x0A)
-        return data
+        return try JSONOutput.encode(document)
     }
 
     private static func issue(_ i: ScanIssue) -> IssueEntry {

@@ -1,10 +1,11 @@
 import Foundation
 import FnauditMatching
 import FnauditModel
+import FnauditPolicy
 
 /// A compact Markdown table for pull-request comments.
 public enum MarkdownReport {
-    public static func render(_ report: ScanReport) -> String {
+    public static func render(_ report: AuditReport) -> String {
         let active = report.activeFindings
         var out = "### fnaudit: "
         out += active.isEmpty ? "no known vulnerabilities\n\n" : "\(active.count) vulnerabilit\(active.count == 1 ? "y" : "ies") found\n\n"
@@ -35,7 +36,7 @@ public enum MarkdownReport {
         return out
     }
 
-    private static func row(_ finding: Finding, _ report: ScanReport) -> String {
+    private static func row(_ finding: Finding, _ report: AuditReport) -> String {
         let package = finding.package
         let link = AdvisoryLinks.primary(finding).map { "[\(finding.id)](\($0))" } ?? finding.id
         let aliases = (finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(2)

@@ -8,13 +8,8 @@ public final class ProgressBar: @unchecked Sendable {
     private var lastDraw = Date.distantPast
     private var drawn = false
 
-    public init(enabled: Bool = ProgressBar.stderrIsInteractive) {
+    public init(enabled: Bool = Terminal.standardErrorIsInteractive) {
         self.enabled = enabled
-    }
-
-    public static var stderrIsInteractive: Bool {
-        isatty(2) == 1 && ProcessInfo.processInfo.environment["CI"] == nil
-            && ProcessInfo.processInfo.environment["TERM"] != "dumb"
     }
 
     public func update(_ phase: String, _ done: Int, _ total: Int) {

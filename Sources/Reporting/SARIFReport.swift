@@ -1,13 +1,14 @@
 import Foundation
 import FnauditMatching
 import FnauditModel
+import FnauditPolicy
 
 /// SARIF 2.1.0 for code-scanning dashboards (GitHub code scanning reads `security-severity`).
 /// One rule per vulnerability (aliases merged), one result per affected package, located at the
 /// declaring line of the lockfile or manifest when known; archive findings point at the archive
 /// and name the entry chain in the message.
 public enum SARIFReport {
-    public static func render(_ report: ScanReport, version: String) throws -> Data {
+    public static func render(_ report: AuditReport, version: String) throws -> Data {
         var rules: [[String: Any]] = []
         var ruleIndex: [String: Int] = [:]
         var results: [[String: Any]] = []

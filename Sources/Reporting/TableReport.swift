@@ -1,11 +1,12 @@
 import Foundation
 import FnauditMatching
 import FnauditModel
+import FnauditPolicy
 import Rainbow
 
 /// The default output: one block per vulnerable package, then problems, then a summary line.
 public enum TableReport {
-    public static func render(_ report: ScanReport, colour: Bool) -> String {
+    public static func render(_ report: AuditReport, colour: Bool) -> String {
         var out = ""
         let byPackage = Dictionary(grouping: report.activeFindings, by: { $0.package.identity })
         if !byPackage.isEmpty {
@@ -57,7 +58,7 @@ public enum TableReport {
         return out
     }
 
-    public static func summaryLine(_ report: ScanReport) -> String {
+    public static func summaryLine(_ report: AuditReport) -> String {
         let counts = report.packageCounts()
         let perEcosystem = Ecosystem.allCases.compactMap { e in counts[e].map { "\(e.rawValue) \($0)" } }.joined(separator: ", ")
         var line = "Scanned \(report.packages.count) packages" + (perEcosystem.isEmpty ? "" : " (\(perEcosystem))")
@@ -114,7 +115,7 @@ public enum TableReport {
 
 /// `fnaudit inventory`'s table: one package per line.
 public enum InventoryTable {
-    public static func render(_ report: ScanReport) -> String {
+    public static func render(_ report: AuditReport) -> String {
         var text = ""
         for p in report.packages {
             let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"

@@ -5,17 +5,19 @@ import FnauditModel
 
 /// Scans an archive in one streaming pass, never writing to disk.
 ///
-/// Each entry's name decides its fate: entries some extractor wants (and Java evidence, and
-/// nested archives) are read into memory within the limits; everything else is skipped, which
-/// for zip means not even decompressed. Nested archives are scanned from memory as they are met,
-/// so at most one of them per nesting level is held at a time.
+/// Each entry's name decides its fate: entries some analyzer wants (and nested archives) are
+/// read into memory within the limits; everything else is skipped, which for zip means not even
+/// decompressed. Nested archives are scanned from memory as they are met, so at most one of them
+/// per nesting level is held at a time. After the pass, each analyzer gets the entries it wanted.
 final class ArchiveScanner: @unchecked Sendable {
     let limits: ArchiveLimits
+    let analyzers: [any Analyzer]
     private let lock = NSLock()
     private var bytesRead: Int64 = 0
 
-    init(limits: ArchiveLimits) {
+    init(limits: ArchiveLimits, analyzers: [any Analyzer]) {
         self.limits = limits
+        self.analyzers = analyzers
     }
 
     /// Charges `n` bytes to the scan-wide budget; false once it is spent.
@@ -45,9 +47,8 @@ final class ArchiveScanner: @unchecked Sendable {
 
     private func scan(_ reader: ArchiveReader, location: Location, depth: Int, entryCount: inout Int) -> Extraction {
         var result = Extraction()
-        var wanted: [(name: String, extractors: [any Extractor])] = []
+        var wanted = Array(repeating: [String](), count: analyzers.count)
         var files = MemoryFiles()
-        let java = JavaArchiveEvidence(archiveLocation: location)
         var lastEntry: String?
         while true {
             let entry: ArchiveEntry?
@@ -71,10 +72,10 @@ final class ArchiveScanner: @unchecked Sendable {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
             let normalized = EntryName.normalized(name)
-            let extractors = ExtractorRegistry.extractors(for: normalized)
+            let info = EntryInfo(path: normalized, inArchive: true)
+            let wantedBy = analyzers.indices.filter { analyzers[$0].wants(info) }
             let isNested = ArchiveDetection.looksLikeArchiveName(normalized)
-            let isEvidence = java.wants(normalized)
-            guard !extractors.isEmpty || isNested || isEvidence else { continue }
+            guard !wantedBy.isEmpty || isNested else { continue }
             switch entry.kind {
             case .directory, .other:
                 continue
@@ -118,29 +119,13 @@ final class ArchiveScanner: @unchecked Sendable {
                 }
                 continue
             }
-            if isEvidence { java.record(normalized, bytes, at: here) }
-            if !extractors.isEmpty {
-                files.add(normalized, bytes)
-                wanted.append((normalized, extractors))
-            }
+            files.add(normalized, bytes)
+            for index in wantedBy { wanted[index].append(normalized) }
         }
-        // Extract after the pass, so formats that refer to siblings (-r includes, parent POMs) see
-        // them; on all cores, since a bundle can hold thousands of installed packages.
-        let siblings = files
-        let extractions = parallelMap(wanted.count) { i -> Extraction in
-            let (name, extractors) = wanted[i]
-            var extraction = Extraction()
-            guard let bytes = siblings.contents(of: name) else { return extraction }
-            let input = ExtractorInput(path: name, location: location.appending(entry: name), contents: bytes, siblings: siblings)
-            Extraction.run(extractors, on: input, into: &extraction)
-            return extraction
+        // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see them.
+        for (index, analyzer) in analyzers.enumerated() {
+            result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files))
         }
-        for extraction in extractions {
-            result.packages += extraction.packages
-            result.issues += extraction.issues
-        }
-        result.packages += java.packages()
-        result.issues += java.issues
         return result
     }
 }
@@ -169,7 +154,10 @@ extension ArchiveScanner {
 struct MemoryFiles: SiblingFiles {
     private var storage: [String: [UInt8]] = [:]
     mutating func add(_ name: String, _ bytes: [UInt8]) { storage[name] = bytes }
-    func contents(of path: String) -> [UInt8]? { storage[path] }
+    func read(_ path: String) throws -> [UInt8] {
+        guard let bytes = storage[path] else { throw ExtractionError("not in the archive, or not read") }
+        return bytes
+    }
 }
 
 /// Entry names are untrusted data.
@@ -186,20 +174,5 @@ enum EntryName {
             && !name.containsBytes("\\") && !name.containsBytes("/./") { return name }
         return name.replacingOccurrences(of: "\\", with: "/").split(separator: "/")
             .filter { $0 != "." && $0 != ".." && !$0.isEmpty }.joined(separator: "/")
-    }
-}
-
-extension Extraction {
-    /// Runs extractors on one input; a failing extractor becomes one error line naming the file.
-    static func run(_ extractors: [any Extractor], on input: ExtractorInput, into result: inout Extraction) {
-        for extractor in extractors {
-            do {
-                let extraction = try extractor.extract(input)
-                result.packages += extraction.packages
-                result.issues += extraction.issues
-            } catch {
-                result.issues.append(ScanIssue(location: input.location, message: "\(extractor.name): \(error)"))
-            }
-        }
     }
 }

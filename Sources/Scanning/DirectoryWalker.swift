@@ -2,7 +2,7 @@ import Foundation
 import FnauditExtractors
 import FnauditModel
 
-/// Lists the files of a tree that some extractor (or the archive scanner) wants.
+/// Lists the files of a tree that some analyzer (or the archive scanner) wants.
 ///
 /// Skips version-control folders and never follows a symbolic link, so it cannot leave the tree
 /// or loop; files reached through links are seen at their real place when that is in the tree.
@@ -15,7 +15,7 @@ enum DirectoryWalker {
         var isArchive: Bool
     }
 
-    static func candidates(root: URL, issues: inout [ScanIssue]) -> [Candidate] {
+    static func candidates(root: URL, analyzers: [any Analyzer], issues: inout [ScanIssue]) -> [Candidate] {
         var found: [Candidate] = []
         var stack: [(URL, String)] = [(root, "")]
         let manager = FileManager.default
@@ -40,7 +40,7 @@ enum DirectoryWalker {
                 case S_IFREG:
                     if ArchiveDetection.looksLikeArchiveName(name) {
                         found.append(Candidate(relativePath: path, isArchive: true))
-                    } else if !ExtractorRegistry.extractors(for: path).isEmpty {
+                    } else if analyzers.contains(where: { $0.wants(EntryInfo(path: path, inArchive: false)) }) {
                         found.append(Candidate(relativePath: path, isArchive: false))
                     }
                 default:
@@ -57,13 +57,17 @@ struct DiskSiblings: SiblingFiles {
     let root: URL
     let maxBytes: Int
 
-    func contents(of path: String) -> [UInt8]? {
-        guard let clean = PathName.join("", path) else { return nil }
+    func read(_ path: String) throws -> [UInt8] {
+        guard let clean = PathName.join("", path) else { throw ExtractionError("outside the scanned tree") }
         let url = root.appendingPathComponent(clean)
         // Refuse links: a sibling must be a regular file inside the root.
         var info = stat()
-        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) <= maxBytes else { return nil }
-        return FileManager.default.contents(atPath: url.path).map { [UInt8]($0) }
+        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw ExtractionError("cannot be read") }
+        guard Int(info.st_size) <= maxBytes else {
+            throw ExtractionError("\(info.st_size) bytes is over the \(maxBytes)-byte limit for lockfiles and manifests; not read")
+        }
+        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExtractionError("cannot be read") }
+        return [UInt8](data)
     }
 }
 

@@ -14,8 +14,8 @@ enum PackageMerger {
                 }
                 // Dev only if every sighting is dev: one production use makes it production.
                 existing.isDev = existing.isDev && package.isDev
-                if !existing.extractor.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }).contains(package.extractor) {
-                    existing.extractor += ", " + package.extractor
+                for extractor in package.extractors where !existing.extractors.contains(extractor) {
+                    existing.extractors.append(extractor)
                 }
                 existing.environmentMarker = existing.environmentMarker ?? package.environmentMarker
                 merged[key] = existing

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+import FnauditAdvisory
 import FnauditAdvisoryDB
 import FnauditModel
 
@@ -40,8 +41,8 @@ final class AdvisoryDatabaseTests: XCTestCase {
         XCTAssertEqual(status.counts["Maven"]?.withdrawn, 1)
         XCTAssertEqual(status.counts["npm"]?.advisories, 1)
 
-        let summaries = try store.advisories(rowIDs: [npm[0].advisoryRowID])
-        let advisory = try XCTUnwrap(summaries[npm[0].advisoryRowID])
+        let summaries = try store.advisories(keys: [npm[0].advisoryKey])
+        let advisory = try XCTUnwrap(summaries[npm[0].advisoryKey])
         XCTAssertEqual(advisory.severity, .medium, "GHSA's MODERATE is shown as MEDIUM")
         XCTAssertEqual(advisory.cvssScore, 9.8)
         XCTAssertEqual(advisory.aliases, ["CVE-2024-0001"])
@@ -64,18 +65,6 @@ final class AdvisoryDatabaseTests: XCTestCase {
             XCTAssertTrue(messages.contains { $0.contains(file) }, "no message names \(file): \(messages)")
         }
         XCTAssertTrue(messages.contains { $0.contains("GHSA-demo-bad-range") }, "the record id is named")
-    }
-
-    func testCVSS31BaseScores() {
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"), 9.8)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H"), 10.0)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.0/AV:N/AC:L/PR:N/UI:N/S:U/C:L/I:L/A:N"), 6.5)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:L/AC:L/PR:L/UI:N/S:U/C:H/I:N/A:N"), 5.5)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:N/A:N"), 3.1)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:C/C:L/I:L/A:N"), 6.4)
-        XCTAssertEqual(CVSS3.baseScore(vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N"), 0)
-        XCTAssertNil(CVSS3.baseScore(vector: "CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"))
-        XCTAssertNil(CVSS3.baseScore(vector: "AV:N/AC:L/Au:N/C:P/I:P/A:P"))
     }
 
     /// Importing `current/` over a database built from `baseline/` (../shared/advisories) gives

@@ -34,8 +34,8 @@ final class ModelTests: XCTestCase {
     }
 
     func testPackageIdentityUsesNormalizedName() {
-        let a = Package(ecosystem: .pypi, name: "Django", version: "2.2.0", locations: [Location(path: "a.txt")], extractor: "requirements.txt")
-        let b = Package(ecosystem: .pypi, name: "django", version: "2.2.0", locations: [Location(path: "b.txt")], extractor: "requirements.txt")
+        let a = Package(ecosystem: .pypi, name: "Django", version: "2.2.0", locations: [Location(path: "a.txt")], extractor: ExtractorID(id: "test", displayName: "test", source: .declared))
+        let b = Package(ecosystem: .pypi, name: "django", version: "2.2.0", locations: [Location(path: "b.txt")], extractor: ExtractorID(id: "test", displayName: "test", source: .declared))
         XCTAssertEqual(a.identity, b.identity)
         XCTAssertEqual(a.purl, "pkg:pypi/django@2.2.0")
     }

@@ -12,8 +12,8 @@ final class ArchiveScanningTests: XCTestCase {
 
     func testZipGivesTheSamePackagesAsTheUnzippedTree() {
         for function in ["python-function", "node-function", "java-function"] {
-            let tree = Scanner().inventory(of: [Fixtures.path("bundles/\(function)")])
-            let zip = Scanner().inventory(of: [Fixtures.path("bundles/zips/\(function).zip")])
+            let tree = InventoryScanner().inventory(of: [Fixtures.path("bundles/\(function)")])
+            let zip = InventoryScanner().inventory(of: [Fixtures.path("bundles/zips/\(function).zip")])
             XCTAssertFalse(tree.packages.isEmpty, function)
             XCTAssertEqual(keys(zip), keys(tree), function)
             XCTAssertEqual(zip.issues.filter { $0.severity == .error }.count, 0, function)
@@ -21,10 +21,10 @@ final class ArchiveScanningTests: XCTestCase {
     }
 
     func testPolyglotZipWithANestedLayer() {
-        let polyglot = Scanner().inventory(of: [Fixtures.path("bundles/zips/polyglot.zip")])
+        let polyglot = InventoryScanner().inventory(of: [Fixtures.path("bundles/zips/polyglot.zip")])
         var union = Set<String>()
         for function in ["python-function", "node-function", "java-function"] {
-            union.formUnion(keys(Scanner().inventory(of: [Fixtures.path("bundles/\(function)")])))
+            union.formUnion(keys(InventoryScanner().inventory(of: [Fixtures.path("bundles/\(function)")])))
         }
         XCTAssertEqual(Set(keys(polyglot)), union)
         // The layer's copy of requests is the same package, seen in two places.
@@ -34,21 +34,21 @@ final class ArchiveScanningTests: XCTestCase {
     }
 
     func testJarEvidenceAndEntryChains() {
-        let java = Scanner().inventory(of: [Fixtures.path("bundles/zips/java-function.zip")])
+        let java = InventoryScanner().inventory(of: [Fixtures.path("bundles/zips/java-function.zip")])
         func package(_ name: String) -> Package? { java.packages.first { $0.name == name } }
         XCTAssertEqual(package("org.yaml:snakeyaml")?.locations.first?.description,
                        Fixtures.path("bundles/zips/java-function.zip") + "!/lib/app.jar!/BOOT-INF/lib/snakeyaml-1.26.jar!/META-INF/maven/org.yaml/snakeyaml/pom.properties")
         XCTAssertEqual(package("com.google.guava:guava")?.version, "29.0-jre", "every pom.properties of a shaded jar")
-        XCTAssertEqual(package("commons-collections:commons-collections")?.extractor, "pom.properties")
-        XCTAssertEqual(package("org.apache.commons:commons-text")?.extractor, "MANIFEST.MF (Bundle-SymbolicName)")
-        XCTAssertEqual(package("mystery-lib")?.extractor, "jar file name")
+        XCTAssertEqual(package("commons-collections:commons-collections")?.extractors.map(\.displayName), ["pom.properties"])
+        XCTAssertEqual(package("org.apache.commons:commons-text")?.extractors.map(\.displayName), ["MANIFEST.MF (Bundle-SymbolicName)"])
+        XCTAssertEqual(package("mystery-lib")?.extractors.map(\.displayName), ["jar file name"])
         XCTAssertEqual(package("mystery-lib")?.versionKind, .unresolved, "no groupId: listed, never matched")
     }
 
     private func adversarial(_ name: String, _ configure: (inout ScanOptions) -> Void = { _ in }) -> Inventory {
         var options = ScanOptions()
         configure(&options)
-        return Scanner(options: options).inventory(of: [Fixtures.path("bundles/adversarial/\(name)")])
+        return InventoryScanner(options: options).inventory(of: [Fixtures.path("bundles/adversarial/\(name)")])
     }
 
     private func messages(_ inventory: Inventory, _ severity: ScanIssue.Severity) -> [String] {
@@ -125,7 +125,7 @@ final class ArchiveScanningTests: XCTestCase {
     }
 
     func testOtherInputsStillCompleteWhenOneArchiveIsBad() {
-        let inventory = Scanner().inventory(of: [Fixtures.path("bundles/adversarial/truncated.zip"),
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path("bundles/adversarial/truncated.zip"),
                                                  Fixtures.path("bundles/zips/node-function.zip")])
         XCTAssertTrue(inventory.packages.contains { $0.name == "lodash" })
     }
@@ -138,7 +138,7 @@ final class ArchiveScanningTests: XCTestCase {
             .write(to: directory.appendingPathComponent("package-lock.json"), atomically: true, encoding: .utf8)
         try #"{"name": "lodash", "version": "4.17.15"}"#
             .write(to: directory.appendingPathComponent("node_modules/lodash/package.json"), atomically: true, encoding: .utf8)
-        let inventory = Scanner().inventory(of: [directory.path])
+        let inventory = InventoryScanner().inventory(of: [directory.path])
         XCTAssertEqual(Set(inventory.packages.map(\.version)), ["4.17.21", "4.17.15"], "both are kept")
         XCTAssertTrue(messages(inventory, .warning).contains { $0.contains("4.17.21") && $0.contains("4.17.15 is installed") })
     }

@@ -8,7 +8,7 @@ final class BadInputTests: XCTestCase {
     /// Truncated JSON, binary garbage, malformed YAML/TOML/XML and an unknown lockfile version:
     /// one error each, naming the file, and the good file beside them is still read.
     func testEachBadFileIsOneErrorAndTheRestIsScanned() {
-        let inventory = Scanner().inventory(of: [Fixtures.path("bad-input")])
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path("bad-input")])
         let errors = inventory.issues.filter { $0.severity == .error }
         let files = errors.map { $0.location.fileName }.sorted()
         XCTAssertEqual(files, ["Pipfile.lock", "package-lock.json", "pnpm-lock.yaml", "pnpm-lock.yaml", "poetry.lock", "pom.xml"],
@@ -28,13 +28,13 @@ final class BadInputTests: XCTestCase {
         try handle.close()
         var options = ScanOptions()
         options.maxFileBytes = 256 << 20
-        let inventory = Scanner(options: options).inventory(of: [directory.path])
+        let inventory = InventoryScanner(options: options).inventory(of: [directory.path])
         XCTAssertEqual(inventory.issues.count, 1)
         XCTAssertTrue(inventory.issues[0].message.contains("over the"), inventory.issues[0].message)
     }
 
     func testRequirementIncludeLoopsTerminate() {
-        let inventory = Scanner().inventory(of: [Fixtures.path("requirements-txt/loop")])
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path("requirements-txt/loop")])
         XCTAssertEqual(inventory.issues.filter { $0.severity == .error }.count, 0)
     }
 
@@ -46,13 +46,13 @@ final class BadInputTests: XCTestCase {
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("a/loop").path, withDestinationPath: directory.path)
         try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("requirements.txt").path,
                                                    withDestinationPath: Fixtures.path("bad-input/good/requirements.txt"))
-        let inventory = Scanner().inventory(of: [directory.path])
+        let inventory = InventoryScanner().inventory(of: [directory.path])
         XCTAssertEqual(inventory.packages.count, 0)
         XCTAssertEqual(inventory.issues.count, 0)
     }
 
     func testUnknownSingleFileIsAnInputError() {
-        let inventory = Scanner().inventory(of: [Fixtures.path("bad-input/good/nonexistent.lock"), #filePath])
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path("bad-input/good/nonexistent.lock"), #filePath])
         XCTAssertEqual(inventory.issues.count, 2)
     }
 }

@@ -1,11 +1,16 @@
 import FnauditModel
 
-/// Other files of the same tree or archive, for formats that refer to each other
+/// The files of one tree or archive, for analyzers and for formats that refer to each other
 /// (`-r other.txt` in requirements files, parent POMs).
 public protocol SiblingFiles: Sendable {
-    /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated),
-    /// or nil when there is no such file or it may not be read (outside the tree, too large).
-    func contents(of path: String) -> [UInt8]?
+    /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated).
+    /// Throws `ExtractionError` saying why it may not be read (missing, outside the tree, too large).
+    func read(_ path: String) throws -> [UInt8]
+}
+
+extension SiblingFiles {
+    /// The bytes of the file at `path`, or nil when it cannot be read.
+    public func contents(of path: String) -> [UInt8]? { try? read(path) }
 }
 
 /// One file handed to an extractor.
@@ -34,24 +39,30 @@ public struct ExtractorInput: Sendable {
     }
 }
 
-/// What an extractor made of one file.
+/// What an analyzer (or one extractor) found. Packages and issues today; each new kind of
+/// analyzer adds its own list here, and the lists are concatenated as results come in.
 public struct Extraction: Sendable {
     public var packages: [Package] = []
-    /// Problems with parts of the file (an unknown lockfile version, an unresolvable property).
+    /// Problems with parts of the input (an unknown lockfile version, an unresolvable property).
     public var issues: [ScanIssue] = []
     public init(packages: [Package] = [], issues: [ScanIssue] = []) {
         self.packages = packages
         self.issues = issues
     }
+
+    public static func += (lhs: inout Extraction, rhs: Extraction) {
+        lhs.packages += rhs.packages
+        lhs.issues += rhs.issues
+    }
 }
 
 /// Turns one file format into packages. One extractor per format, as in osv-scalibr: the walk
 /// asks `fileRequired` of every path, reads only the files some extractor wants, and hands
-/// each to `extract`. Extractors never touch the advisory database.
+/// each to `extract`. Extractors never touch the advisory database. `PackageExtractors` runs
+/// them as one analyzer.
 public protocol Extractor: Sendable {
-    /// The format's name, as shown in reports (`package-lock.json`, `dist-info METADATA`).
-    var name: String { get }
-    var ecosystem: Ecosystem { get }
+    /// Which format this is; its display name is shown in reports (`package-lock.json`).
+    var id: ExtractorID { get }
     /// Whether this extractor wants the file at `path` (`/`-separated, relative).
     func fileRequired(_ path: String) -> Bool
     /// Reads one file. Throws `ExtractionError` when the file as a whole cannot be read.

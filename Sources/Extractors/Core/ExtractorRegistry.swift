@@ -1,17 +1,20 @@
 import FnauditModel
 
-/// Every extractor fnaudit runs, in one place.
+/// Every extractor and analyzer fnaudit runs, in one place.
 public enum ExtractorRegistry {
-    /// Lockfiles and manifests, found in source trees and inside archives.
-    public static let all: [any Extractor] = [
+    /// Lockfiles, manifests and installed-package metadata, found in source trees and inside archives.
+    public static let extractors: [any Extractor] = [
         PackageLockExtractor(), YarnLockExtractor(), PnpmLockExtractor(), NodeModulesExtractor(),
         RequirementsExtractor(), PipfileLockExtractor(), PoetryLockExtractor(), UvLockExtractor(), PdmLockExtractor(),
         PylockExtractor(), PythonMetadataExtractor(),
         PomXMLExtractor(), GradleLockfileExtractor(),
     ]
 
+    /// What the walk offers every entry to. A new analyzer is added here.
+    public static let analyzers: [any Analyzer] = [PackageExtractors(extractors), JavaArchiveExtractor()]
+
     /// The extractors that want `path`.
     public static func extractors(for path: String) -> [any Extractor] {
-        all.filter { $0.fileRequired(path) }
+        extractors.filter { $0.fileRequired(path) }
     }
 }

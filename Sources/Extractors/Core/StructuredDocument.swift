@@ -131,3 +131,12 @@ public struct LineLocator: Sendable {
         return lo + 1
     }
 }
+
+extension LineLocator {
+    /// The 1-based line of each TOML `[[name]]` header, in document order (TOML keeps array order).
+    public static func arrayTableLines(_ bytes: [UInt8], name: String) -> [Int] {
+        let header = "[[\(name)]]"
+        return TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
+            .filter { $0.element.trimmingCharacters(in: .whitespaces) == header }.map { $0.offset + 1 }
+    }
+}

@@ -4,8 +4,7 @@ import FnauditModel
 /// `gradle.lockfile` and `buildscript-gradle.lockfile`: `group:artifact:version=configurations`.
 /// A dependency locked only in test configurations is a dev dependency.
 public struct GradleLockfileExtractor: Extractor {
-    public let name = "gradle.lockfile"
-    public let ecosystem = Ecosystem.maven
+    public let id = ExtractorID.gradleLockfile
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
@@ -31,7 +30,7 @@ public struct GradleLockfileExtractor: Extractor {
             let configurations = halves.count > 1 ? halves[1].split(separator: ",").map { $0.lowercased() } : []
             let isDev = !configurations.isEmpty && configurations.allSatisfy { $0.hasPrefix("test") || $0.contains("test") }
             result.packages.append(Package(ecosystem: .maven, name: "\(coordinates[0]):\(coordinates[1])", version: String(coordinates[2]),
-                                           locations: [input.location(line: number)], isDev: isDev, extractor: name))
+                                           locations: [input.location(line: number)], isDev: isDev, extractor: id))
         }
         return result
     }

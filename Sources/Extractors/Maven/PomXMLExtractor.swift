@@ -10,8 +10,7 @@ import FnauditModel
 /// value, a BOM it cannot see) is reported as unresolved, never guessed. `test` and `provided`
 /// scopes are dev dependencies.
 public struct PomXMLExtractor: Extractor {
-    public let name = "pom.xml"
-    public let ecosystem = Ecosystem.maven
+    public let id = ExtractorID.pomXML
     public init() {}
 
     static let maxParents = 16
@@ -45,7 +44,7 @@ public struct PomXMLExtractor: Extractor {
         var managed: [Dependency] = []
         var dependencies: [Dependency] = []
 
-        init(_ root: XMLElement) {
+        init(_ root: XMLTreeNode) {
             groupID = root.value("groupId")
             artifactID = root.value("artifactId")
             version = root.value("version")
@@ -62,7 +61,7 @@ public struct PomXMLExtractor: Extractor {
             dependencies = Model.dependencies(root.child("dependencies"))
         }
 
-        static func dependencies(_ element: XMLElement?) -> [Dependency] {
+        static func dependencies(_ element: XMLTreeNode?) -> [Dependency] {
             (element?.children("dependency") ?? []).map {
                 Dependency(groupID: $0.value("groupId"), artifactID: $0.value("artifactId"), version: $0.value("version"),
                            scope: $0.value("scope"), type: $0.value("type"), line: $0.line)
@@ -71,9 +70,9 @@ public struct PomXMLExtractor: Extractor {
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
-        let root: XMLElement
+        let root: XMLTreeNode
         do {
-            root = try XMLElement.parse(input.contents)
+            root = try XMLTreeNode.parse(input.contents)
         } catch {
             throw ExtractionError("\(error)")
         }
@@ -86,7 +85,7 @@ public struct PomXMLExtractor: Extractor {
             let relative = child.parentRelativePath.map { $0.isEmpty ? "" : $0 } ?? "../pom.xml"
             guard !relative.isEmpty, var parentPath = PathName.join(PathName.directory(path), relative) else { break }
             if !parentPath.hasSuffix(".xml") && !parentPath.hasSuffix(".pom") { parentPath += "/pom.xml" }
-            guard let bytes = input.siblings.contents(of: parentPath), let parentRoot = try? XMLElement.parse(bytes) else { break }
+            guard let bytes = input.siblings.contents(of: parentPath), let parentRoot = try? XMLTreeNode.parse(bytes) else { break }
             let parent = Model(parentRoot)
             // Only the parent it names: a `../pom.xml` of another project is not inherited from.
             guard parent.artifactID == child.parentArtifactID,
@@ -122,20 +121,20 @@ public struct PomXMLExtractor: Extractor {
                 guard let rawVersion = dependency.version ?? managedEntry?.version else {
                     result.packages.append(Package(ecosystem: .maven, name: name, version: "", versionKind: .unresolved,
                                                    versionNote: "no version here, in dependencyManagement or in a parent POM found in this tree",
-                                                   locations: [location], isDev: isDev, extractor: self.name))
+                                                   locations: [location], isDev: isDev, extractor: id))
                     continue
                 }
                 let version = resolver.resolve(rawVersion)
                 if version.contains("${") {
                     result.packages.append(Package(ecosystem: .maven, name: name, version: "", versionKind: .unresolved,
                                                    versionNote: "\(rawVersion) has no value offline", locations: [location],
-                                                   isDev: isDev, extractor: self.name))
+                                                   isDev: isDev, extractor: id))
                 } else if version.hasPrefix("[") || version.hasPrefix("(") || version.contains(",") {
                     result.packages.append(Package(ecosystem: .maven, name: name, version: "", versionKind: .unpinned,
-                                                   versionNote: version, locations: [location], isDev: isDev, extractor: self.name))
+                                                   versionNote: version, locations: [location], isDev: isDev, extractor: id))
                 } else {
                     result.packages.append(Package(ecosystem: .maven, name: name, version: version, locations: [location],
-                                                   isDev: isDev, extractor: self.name))
+                                                   isDev: isDev, extractor: id))
                 }
             }
         }

@@ -4,8 +4,7 @@ import FnauditModel
 /// Installed Python distributions: `*.dist-info/METADATA`, `*.egg-info/PKG-INFO`, and single-file
 /// `*.egg-info`. These are what `pip install --target` puts into a function bundle.
 public struct PythonMetadataExtractor: Extractor {
-    public let name = "Python package metadata"
-    public let ecosystem = Ecosystem.pypi
+    public let id = ExtractorID.pythonMetadata
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
@@ -27,6 +26,6 @@ public struct PythonMetadataExtractor: Extractor {
             throw ExtractionError("package metadata without Name and Version headers")
         }
         return Extraction(packages: [Package(ecosystem: .pypi, name: name, version: version, locations: [input.location],
-                                             extractor: self.name)])
+                                             extractor: id)])
     }
 }

@@ -9,8 +9,7 @@ import FnauditModel
 /// Only `==V` (no wildcard) and `===V` are pins; anything else is reported as unpinned.
 /// URLs, local paths and VCS links are recorded, never matched by version.
 public struct RequirementsExtractor: Extractor {
-    public let name = "requirements.txt"
-    public let ecosystem = Ecosystem.pypi
+    public let id = ExtractorID.requirements
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
@@ -60,7 +59,7 @@ public struct RequirementsExtractor: Extractor {
             if asConstraint {
                 if package.versionKind == .exact { state.constraints[package.normalizedName] = package }
             } else {
-                package.extractor = name
+                package.extractors = [id]
                 state.requirements.append(package)
             }
         }
@@ -88,7 +87,7 @@ public struct RequirementsExtractor: Extractor {
             guard let argument else { return }
             let name = eggName(argument) ?? argument
             state.requirements.append(Package(ecosystem: .pypi, name: name, version: "", versionKind: .nonRegistry,
-                                              versionNote: argument, locations: [here], extractor: self.name))
+                                              versionNote: argument, locations: [here], extractor: id))
         default:
             break   // index options, --hash on its own line, --pre, …: nothing to extract
         }
@@ -201,7 +200,7 @@ public struct RequirementsExtractor: Extractor {
 
     private func package(name: String, version: String, kind: VersionKind, note: String?, marker: String?, location: Location) -> Package {
         var package = Package(ecosystem: .pypi, name: name, version: version, versionKind: kind, versionNote: note,
-                              locations: [location], extractor: self.name)
+                              locations: [location], extractor: id)
         package.environmentMarker = marker
         return package
     }

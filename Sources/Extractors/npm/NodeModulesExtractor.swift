@@ -3,8 +3,7 @@ import FnauditModel
 /// Installed packages: `node_modules/<name>/package.json` and `node_modules/@scope/<name>/package.json`
 /// at any depth (nested `node_modules` included). This is what really ships in a function bundle.
 public struct NodeModulesExtractor: Extractor {
-    public let name = "node_modules package.json"
-    public let ecosystem = Ecosystem.npm
+    public let id = ExtractorID.nodeModules
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
@@ -27,6 +26,6 @@ public struct NodeModulesExtractor: Extractor {
             return Extraction()
         }
         return Extraction(packages: [NpmNames.package(name: name, version: version, location: input.location,
-                                                      isDev: false, extractor: self.name)])
+                                                      isDev: false, extractor: id)])
     }
 }

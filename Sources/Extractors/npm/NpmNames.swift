@@ -28,7 +28,7 @@ enum NpmNames {
         return false
     }
 
-    static func package(name: String, version: String, location: Location, isDev: Bool, extractor: String,
+    static func package(name: String, version: String, location: Location, isDev: Bool, extractor: ExtractorID,
                         resolved: String? = nil) -> Package {
         if isNonRegistry(version) {
             return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry, versionNote: version,

@@ -3,8 +3,7 @@ import FnauditModel
 /// `package-lock.json` (lockfileVersion 1, 2, 3), `npm-shrinkwrap.json` and npm's hidden
 /// `node_modules/.package-lock.json`.
 public struct PackageLockExtractor: Extractor {
-    public let name = "package-lock.json"
-    public let ecosystem = Ecosystem.npm
+    public let id = ExtractorID.packageLock
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
@@ -48,7 +47,7 @@ public struct PackageLockExtractor: Extractor {
                   let version = entry.string("version") else { continue }
             let isDev = entry.bool("dev") || entry.bool("devOptional")
             found.append(NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
-                                          isDev: isDev, extractor: self.name, resolved: entry.string("resolved")))
+                                          isDev: isDev, extractor: id, resolved: entry.string("resolved")))
         }
         return found
     }
@@ -63,7 +62,7 @@ public struct PackageLockExtractor: Extractor {
                     (name, exact) = alias
                 }
                 found.append(NpmNames.package(name: name, version: exact, location: input.location, isDev: entry.bool("dev"),
-                                              extractor: self.name, resolved: entry.string("resolved")))
+                                              extractor: id, resolved: entry.string("resolved")))
             }
             if let nested = entry.dictionary("dependencies") { walkV1(nested, input, into: &found) }
         }

@@ -4,8 +4,7 @@ import FnauditModel
 /// `pnpm-lock.yaml`, lockfile versions 5.x (`/name/1.0.0_peer@2`), 6.x (`/name@1.0.0(peer@2)`)
 /// and 9.x (`name@1.0.0` under `packages`, peer variants under `snapshots`).
 public struct PnpmLockExtractor: Extractor {
-    public let name = "pnpm-lock.yaml"
-    public let ecosystem = Ecosystem.npm
+    public let id = ExtractorID.pnpmLock
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "pnpm-lock.yaml" }
@@ -89,13 +88,13 @@ public struct PnpmLockExtractor: Extractor {
             // Git, tarball and file packages carry their real name and version in the entry.
             return Package(ecosystem: .npm, name: entryName, version: entryVersion,
                            versionKind: nonRegistrySource != nil ? .nonRegistry : .exact,
-                           versionNote: nonRegistrySource, locations: [location], isDev: isDev, extractor: self.name)
+                           versionNote: nonRegistrySource, locations: [location], isDev: isDev, extractor: id)
         }
         guard let name, let version, !name.isEmpty, !version.isEmpty else { return nil }
         if NpmNames.isNonRegistry(version) || nonRegistrySource.map({ !$0.contains("/-/") }) == true {
             return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry,
-                           versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: self.name)
+                           versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: id)
         }
-        return Package(ecosystem: .npm, name: name, version: version, locations: [location], isDev: isDev, extractor: self.name)
+        return Package(ecosystem: .npm, name: name, version: version, locations: [location], isDev: isDev, extractor: id)
     }
 }

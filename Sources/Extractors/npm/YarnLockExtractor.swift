@@ -4,8 +4,7 @@ import FnauditModel
 /// `yarn.lock`, classic (v1) and berry (v2+, `__metadata`), read line by line: v1 is not YAML,
 /// and both share the same shape of "specs:" headers with indented fields.
 public struct YarnLockExtractor: Extractor {
-    public let name = "yarn.lock"
-    public let ecosystem = Ecosystem.npm
+    public let id = ExtractorID.yarnLock
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "yarn.lock" }
@@ -36,7 +35,7 @@ public struct YarnLockExtractor: Extractor {
             if range.hasPrefix("workspace:") || resolution.contains("@workspace:") || range.hasPrefix("link:") { return }
             guard let version = fields["version"] else { return }
             var package = NpmNames.package(name: name, version: version, location: input.location(line: line),
-                                           isDev: false, extractor: self.name, resolved: fields["resolved"])
+                                           isDev: false, extractor: id, resolved: fields["resolved"])
             if resolution.count > 1,
                let at = resolution.range(of: "@", options: .backwards, range: resolution.index(after: resolution.startIndex)..<resolution.endIndex) {
                 let protocolPart = resolution[at.upperBound...]

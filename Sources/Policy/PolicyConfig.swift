@@ -1,7 +1,6 @@
 import Foundation
 import FnauditExtractors
 import FnauditModel
-import FnauditReporting
 
 /// `.fnaudit.toml`: suppressions, read from the scan root or `--config FILE`.
 ///
@@ -54,7 +53,7 @@ public enum PolicyConfig {
         guard root["ignore"] == nil || root["ignore"] is [Any] else {
             throw ConfigError(path: path, line: LineLocator(bytes).line(of: "ignore"), message: "ignore must be an array of tables: [[ignore]]")
         }
-        let headers = headerLines(bytes)
+        let headers = LineLocator.arrayTableLines(bytes, name: "ignore")
         var suppressions: [Suppression] = []
         for (index, item) in ((root["ignore"] as? [Any]) ?? []).enumerated() {
             let line = index < headers.count ? headers[index] : nil
@@ -90,10 +89,5 @@ public enum PolicyConfig {
             suppressions.append(suppression)
         }
         return suppressions
-    }
-
-    private static func headerLines(_ bytes: [UInt8]) -> [Int] {
-        TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
-            .filter { $0.element.trimmingCharacters(in: .whitespaces) == "[[ignore]]" }.map { $0.offset + 1 }
     }
 }

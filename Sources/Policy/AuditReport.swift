@@ -1,50 +1,29 @@
 import Foundation
+import FnauditAdvisory
 import FnauditMatching
 import FnauditModel
 
-/// Provenance of the advisory data behind a report.
-public struct DatabaseInfo: Sendable, Codable {
-    public struct Source: Sendable, Codable {
-        public var name: String
-        public var sha256: String
-        public var origin: String?
-        public var date: String?
-        public var license: String?
-        public init(name: String, sha256: String, origin: String?, date: String?, license: String?) {
-            self.name = name
-            self.sha256 = sha256
-            self.origin = origin
-            self.date = date
-            self.license = license
-        }
-    }
-    public var path: String
-    public var snapshotDate: String?
-    public var sources: [Source]
-    public init(path: String, snapshotDate: String?, sources: [Source]) {
-        self.path = path
-        self.snapshotDate = snapshotDate
-        self.sources = sources
-    }
-}
-
-/// Everything a scan found, ready for any output format. Dev dependencies are already filtered.
-public struct ScanReport: Sendable {
+/// Everything a scan found, with the policy applied, ready for any output format: the result
+/// layer. Dev dependencies are already filtered. New kinds of results (functions, secrets,
+/// permissions) are new sections here; the existing ones do not change.
+public struct AuditReport: Sendable {
     public var inputs: [String]
     public var packages: [Package]
     public var findings: [Finding]
     public var unevaluated: [Unevaluated]
     public var issues: [ScanIssue]
     public var safeUpgrades: [PackageIdentity: String]
-    public var database: DatabaseInfo?
+    /// Where the advisories came from; nil for an inventory (nothing was matched).
+    public var database: AdvisoryProvenance?
     public var includeDev: Bool
     /// Findings the configuration suppresses, by `key(of:)`; still listed, never gating.
     public var suppressed: [String: Suppression] = [:]
     /// Warnings about the configuration itself (expired suppressions); also in `issues`.
     public var configurationWarnings: [ScanIssue] = []
 
-    public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: DatabaseInfo?,
-                includeDev: Bool, suppressions: [Suppression] = [], today: String = Suppression.today()) {
+    /// Applies `suppressions` to a match. `match` nil makes an inventory report.
+    public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
+                includeDev: Bool, suppressions: [Suppression] = [], today: String = CalendarDay.today()) {
         self.inputs = inputs
         self.includeDev = includeDev
         self.packages = packages.filter { includeDev || !$0.isDev }
@@ -67,7 +46,7 @@ public struct ScanReport: Sendable {
                     }
                     continue
                 }
-                suppressed[ScanReport.key(of: finding)] = suppression
+                suppressed[AuditReport.key(of: finding)] = suppression
                 break
             }
         }
@@ -78,15 +57,10 @@ public struct ScanReport: Sendable {
         "\(finding.package.ecosystem.rawValue)|\(finding.package.normalizedName)|\(finding.package.version)|\(finding.id)"
     }
 
-    public func suppression(of finding: Finding) -> Suppression? { suppressed[ScanReport.key(of: finding)] }
+    public func suppression(of finding: Finding) -> Suppression? { suppressed[AuditReport.key(of: finding)] }
 
     /// Findings that are not suppressed.
     public var activeFindings: [Finding] { findings.filter { suppression(of: $0) == nil } }
-
-    /// Whether the findings fail the run under `policy`.
-    public func fails(_ policy: GatePolicy) -> Bool {
-        activeFindings.contains { policy.threshold.fails($0.severity) && (!policy.onlyFixable || !$0.fixedVersions.isEmpty) }
-    }
 
     public var errors: [ScanIssue] { issues.filter { $0.severity == .error } }
     public var warnings: [ScanIssue] { issues.filter { $0.severity == .warning } }
@@ -100,3 +74,25 @@ public struct ScanReport: Sendable {
     }
 }
 
+/// How a run ends, which the CLI maps to its exit code.
+public enum AuditOutcome: Sendable, Equatable {
+    /// Nothing at or above the gate, and everything was read and evaluated.
+    case clean
+    /// Findings at or above the gate (they win over incompleteness).
+    case failed
+    /// Input that could not be read, or packages that could not be evaluated.
+    case incomplete
+}
+
+extension AuditReport {
+    /// Whether the findings fail the run under `gate`.
+    public func fails(_ gate: GatePolicy) -> Bool {
+        activeFindings.contains { gate.threshold.fails($0.severity) && (!gate.onlyFixable || !$0.fixedVersions.isEmpty) }
+    }
+
+    public func outcome(_ gate: GatePolicy) -> AuditOutcome {
+        if fails(gate) { return .failed }
+        if !errors.isEmpty || !unevaluated.isEmpty { return .incomplete }
+        return .clean
+    }
+}

@@ -5,26 +5,26 @@ import FoundationXML
 
 /// A small element tree with line numbers, built with Foundation's streaming XMLParser.
 /// External entities are never resolved (the parser's default), so a hostile POM cannot read files.
-final class XMLElement {
+final class XMLTreeNode {
     let name: String
     let line: Int
     var text = ""
-    var children: [XMLElement] = []
+    var children: [XMLTreeNode] = []
 
     init(name: String, line: Int) {
         self.name = name
         self.line = line
     }
 
-    func child(_ name: String) -> XMLElement? { children.first { $0.name == name } }
-    func children(_ name: String) -> [XMLElement] { children.filter { $0.name == name } }
+    func child(_ name: String) -> XMLTreeNode? { children.first { $0.name == name } }
+    func children(_ name: String) -> [XMLTreeNode] { children.filter { $0.name == name } }
     /// Trimmed text of a direct child, nil when absent or empty.
     func value(_ name: String) -> String? {
         guard let text = child(name)?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
         return text
     }
 
-    static func parse(_ bytes: [UInt8]) throws -> XMLElement {
+    static func parse(_ bytes: [UInt8]) throws -> XMLTreeNode {
         let parser = XMLParser(data: Data(bytes))
         parser.shouldResolveExternalEntities = false
         let builder = Builder(parser: parser)
@@ -42,14 +42,14 @@ final class XMLElement {
 
     private final class Builder: NSObject, XMLParserDelegate {
         weak var parser: XMLParser?
-        var root: XMLElement?
-        var stack: [XMLElement] = []
+        var root: XMLTreeNode?
+        var stack: [XMLTreeNode] = []
         init(parser: XMLParser) { self.parser = parser }
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
-            let element = XMLElement(name: local, line: parser.lineNumber)
+            let element = XMLTreeNode(name: local, line: parser.lineNumber)
             if let parent = stack.last { parent.children.append(element) } else { root = element }
             stack.append(element)
         }

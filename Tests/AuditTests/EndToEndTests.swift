@@ -1,16 +1,17 @@
 import TestSupport
 import XCTest
 import FnauditAdvisoryDB
+import FnauditAudit
 import FnauditMatching
 import FnauditModel
-import FnauditReporting
+import FnauditPolicy
 import FnauditScanning
 
 /// Trees with known-vulnerable pins in all three ecosystems, against the shipped snapshot.
 final class EndToEndTests: XCTestCase {
     private func scan(_ relative: String) throws -> (Inventory, MatchResult) {
-        let inventory = Scanner().inventory(of: [Fixtures.path(relative)])
-        return (inventory, try Matcher(store: try ShippedDatabase.store()).match(inventory.packages))
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path(relative)])
+        return (inventory, try Matcher(source: try ShippedDatabase.store()).match(inventory.packages))
     }
 
     func testVulnerablePinsFindTheirAdvisoriesAndFixes() throws {
@@ -51,8 +52,8 @@ final class EndToEndTests: XCTestCase {
 
     func testDevDependenciesAreLeftOutOfReportsUnlessAskedFor() throws {
         let (inventory, result) = try scan("e2e/vulnerable")
-        let withoutDev = ScanReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: false)
-        let withDev = ScanReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: true)
+        let withoutDev = AuditReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: false)
+        let withDev = AuditReport(inputs: [], packages: inventory.packages, match: result, issues: [], database: nil, includeDev: true)
         XCTAssertFalse(withoutDev.packages.contains { $0.name == "minimist" })
         XCTAssertTrue(withDev.findings.contains { $0.package.name == "minimist" }, "minimist 1.2.0 has known advisories")
         XCTAssertFalse(withoutDev.findings.contains { $0.package.name == "minimist" })
@@ -64,10 +65,23 @@ final class EndToEndTests: XCTestCase {
     }
 
     func testInvalidVersionIsUnevaluatedNotSafe() throws {
-        let package = Package(ecosystem: .pypi, name: "django", version: "not-a-version", locations: [Location(path: "x")], extractor: "test")
-        let result = try Matcher(store: try ShippedDatabase.store()).match([package])
+        let package = Package(ecosystem: .pypi, name: "django", version: "not-a-version", locations: [Location(path: "x")], extractor: ExtractorID(id: "test", displayName: "test", source: .declared))
+        let result = try Matcher(source: try ShippedDatabase.store()).match([package])
         XCTAssertEqual(result.findings.count, 0)
         XCTAssertEqual(result.unevaluated.count, 1)
         XCTAssertFalse(result.unevaluated[0].advisoryIDs.isEmpty, "it names the advisories that might apply")
+    }
+
+    /// The library facade runs the whole pipeline: inputs to a report with policy applied.
+    func testAuditRunsThePipelineWithPolicy() throws {
+        var request = AuditRequest(inputs: [Fixtures.path("policy/tree")])
+        request.databasePath = try ShippedDatabase.path()
+        let report = try Audit.run(request)
+        XCTAssertFalse(report.findings.isEmpty)
+        XCTAssertEqual(report.suppressed.count, 1, "the active suppression of .fnaudit.toml applies")
+        XCTAssertEqual(report.configurationWarnings.count, 1, "the expired one is a warning")
+        XCTAssertEqual(report.outcome(GatePolicy(threshold: .none)), .clean)
+        XCTAssertEqual(report.outcome(GatePolicy(threshold: .any)), .failed)
+        XCTAssertNotNil(report.database?.snapshotDate)
     }
 }

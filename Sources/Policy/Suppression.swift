@@ -43,38 +43,4 @@ public struct Suppression: Sendable, Equatable {
         guard let until else { return false }
         return until < today
     }
-
-    public static func today() -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        return formatter.string(from: Date())
-    }
-}
-
-/// How findings fail a run.
-public struct GatePolicy: Sendable {
-    public enum Threshold: String, Sendable, CaseIterable {
-        case any = "ANY", low = "LOW", medium = "MEDIUM", high = "HIGH", critical = "CRITICAL", none = "NONE"
-
-        public func fails(_ severity: Severity) -> Bool {
-            switch self {
-            case .any: return true
-            case .none: return false
-            case .low: return severity >= .low
-            case .medium: return severity >= .medium
-            case .high: return severity >= .high
-            case .critical: return severity >= .critical
-            }
-        }
-    }
-    public var threshold: Threshold
-    /// Ignore findings with no fixed version when deciding the exit code.
-    public var onlyFixable: Bool
-
-    public init(threshold: Threshold = .any, onlyFixable: Bool = false) {
-        self.threshold = threshold
-        self.onlyFixable = onlyFixable
-    }
 }

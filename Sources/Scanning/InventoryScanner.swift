@@ -8,17 +8,17 @@ public struct Inventory: Sendable {
     public var packages: [Package]
     /// Unreadable files and entries (errors) and things worth knowing (warnings).
     public var issues: [ScanIssue]
-    public var filesRead: Int
-    public var archivesRead: Int
 }
 
-/// Finds packages in source trees, single lockfiles and archives (the analyzers, in Trivy's
-/// terms); matching them against advisories is the matcher's job.
-public struct Scanner: Sendable {
+/// Walks source trees, single files and archives once each and hands what it meets to the
+/// analyzers (package extractors, jar evidence, …); matching is the matcher's job.
+public struct InventoryScanner: Sendable {
     public let options: ScanOptions
+    public let analyzers: [any Analyzer]
 
-    public init(options: ScanOptions = ScanOptions()) {
+    public init(options: ScanOptions = ScanOptions(), analyzers: [any Analyzer] = ExtractorRegistry.analyzers) {
         self.options = options
+        self.analyzers = analyzers
     }
 
     public func inventory(of inputs: [String]) -> Inventory {
@@ -27,13 +27,14 @@ public struct Scanner: Sendable {
         for input in inputs {
             plan(input, jobs: &planned, issues: &issues)
         }
-        let archiveScanner = ArchiveScanner(limits: options.archive)
+        let walk = Walk(analyzers: analyzers, archive: ArchiveScanner(limits: options.archive, analyzers: analyzers))
         let jobs = planned
         let done = SharedCounter()
         let progress = options.progress
+        let maxFileBytes = options.maxFileBytes
         let results = parallelMap(jobs.count, chunk: 1) { i -> Extraction in
             defer { progress?("scanning", done.increment(), jobs.count) }
-            return run(jobs[i], archiveScanner: archiveScanner)
+            return walk.run(jobs[i], maxFileBytes: maxFileBytes)
         }
         var packages: [Package] = []
         for extraction in results {
@@ -41,16 +42,13 @@ public struct Scanner: Sendable {
             issues += extraction.issues
         }
         issues += InstalledVersusLocked.mismatches(packages)
-        return Inventory(packages: PackageMerger.merge(packages), issues: issues,
-                         filesRead: jobs.filter { !$0.isArchive }.count, archivesRead: jobs.filter(\.isArchive).count)
+        return Inventory(packages: PackageMerger.merge(packages), issues: issues)
     }
 
-    /// One file to read: a lockfile or manifest with the extractors that want it, or an archive.
-    struct Job: Sendable {
-        var root: URL
-        var relativePath: String
-        var displayPath: String
-        var isArchive: Bool
+    /// One unit of work: the wanted files of a tree (or one file named on the command line), or an archive.
+    enum Job: Sendable {
+        case tree(root: URL, displayPrefix: String, files: [String])
+        case archive(path: String, display: String)
     }
 
     private func plan(_ input: String, jobs: inout [Job], issues: inout [ScanIssue]) {
@@ -61,20 +59,27 @@ public struct Scanner: Sendable {
             return
         }
         if info.st_mode & S_IFMT == S_IFDIR {
-            for candidate in DirectoryWalker.candidates(root: url, issues: &issues) {
-                let display = input.hasSuffix("/") ? input + candidate.relativePath : input + "/" + candidate.relativePath
-                jobs.append(Job(root: url, relativePath: candidate.relativePath, displayPath: display, isArchive: candidate.isArchive))
+            let prefix = input.hasSuffix("/") ? input : input + "/"
+            var files: [String] = []
+            for candidate in DirectoryWalker.candidates(root: url, analyzers: analyzers, issues: &issues) {
+                if candidate.isArchive {
+                    jobs.append(.archive(path: url.appendingPathComponent(candidate.relativePath).path, display: prefix + candidate.relativePath))
+                } else {
+                    files.append(candidate.relativePath)
+                }
             }
+            if !files.isEmpty { jobs.append(.tree(root: url, displayPrefix: prefix, files: files)) }
             return
         }
         let name = url.lastPathComponent
-        let isArchive = ArchiveDetection.looksLikeArchiveName(name)
-            || (ExtractorRegistry.extractors(for: name).isEmpty && ArchiveDetection.looksLikeArchive(head(of: url.path)))
-        if !isArchive && ExtractorRegistry.extractors(for: name).isEmpty {
+        let wanted = analyzers.contains { $0.wants(EntryInfo(path: name, inArchive: false)) }
+        if ArchiveDetection.looksLikeArchiveName(name) || (!wanted && ArchiveDetection.looksLikeArchive(head(of: url.path))) {
+            jobs.append(.archive(path: url.path, display: input))
+        } else if wanted {
+            jobs.append(.tree(root: url.deletingLastPathComponent(), displayPrefix: String(input.dropLast(name.count)), files: [name]))
+        } else {
             issues.append(ScanIssue(location: Location(path: input), message: "not a lockfile, manifest or archive fnaudit knows"))
-            return
         }
-        jobs.append(Job(root: url.deletingLastPathComponent(), relativePath: name, displayPath: input, isArchive: isArchive))
     }
 
     private func head(of path: String) -> [UInt8] {
@@ -82,41 +87,39 @@ public struct Scanner: Sendable {
         defer { try? handle.close() }
         return [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
     }
+}
 
-    private func run(_ job: Job, archiveScanner: ArchiveScanner) -> Extraction {
-        let location = Location(path: job.displayPath)
-        let fileURL = job.root.appendingPathComponent(job.relativePath)
-        if job.isArchive {
-            return archiveScanner.scan(path: fileURL.path, location: location)
+/// Runs one job: a tree's files go to each analyzer that wants them; an archive is streamed once.
+private struct Walk: Sendable {
+    let analyzers: [any Analyzer]
+    let archive: ArchiveScanner
+
+    func run(_ job: InventoryScanner.Job, maxFileBytes: Int) -> Extraction {
+        switch job {
+        case .archive(let path, let display):
+            return archive.scan(path: path, location: Location(path: display))
+        case .tree(let root, let prefix, let files):
+            var result = Extraction()
+            let disk = DiskSiblings(root: root, maxBytes: maxFileBytes)
+            for analyzer in analyzers {
+                let wanted = files.filter { analyzer.wants(EntryInfo(path: $0, inArchive: false)) }
+                guard !wanted.isEmpty else { continue }
+                result += analyzer.analyze(Container(kind: .tree, location: Location(path: prefix), displayPrefix: prefix,
+                                                     entries: wanted, files: disk))
+            }
+            return result
         }
-        var info = stat()
-        guard stat(fileURL.path, &info) == 0 else {
-            return Extraction(issues: [ScanIssue(location: location, message: "cannot be read")])
-        }
-        guard Int(info.st_size) <= options.maxFileBytes else {
-            return Extraction(issues: [ScanIssue(location: location, message: "\(info.st_size) bytes is over the \(options.maxFileBytes)-byte limit for lockfiles and manifests; not read")])
-        }
-        guard let data = FileManager.default.contents(atPath: fileURL.path) else {
-            return Extraction(issues: [ScanIssue(location: location, message: "cannot be read")])
-        }
-        var result = Extraction()
-        let input = ExtractorInput(path: job.relativePath, location: location, contents: [UInt8](data),
-                                   siblings: DiskSiblings(root: job.root, maxBytes: options.maxFileBytes))
-        Extraction.run(ExtractorRegistry.extractors(for: job.relativePath), on: input, into: &result)
-        return result
     }
 }
 
 /// A lockfile that says one version while the installed copy next to it is another: the
 /// installed one is what runs, so both are kept and the difference is reported.
 enum InstalledVersusLocked {
-    static let installedExtractors: Set<String> = ["node_modules package.json", "Python package metadata", "pom.properties"]
-
     static func mismatches(_ packages: [Package]) -> [ScanIssue] {
         var installed: [String: Set<String>] = [:], locked: [String: (Set<String>, Location)] = [:]
         for package in packages where package.versionKind == .exact {
             let key = "\(package.ecosystem.rawValue) \(package.normalizedName)"
-            if installedExtractors.contains(package.extractor) {
+            if package.isInstalled {
                 installed[key, default: []].insert(package.version)
             } else if let location = package.locations.first {
                 var entry = locked[key] ?? ([], location)
@@ -132,4 +135,3 @@ enum InstalledVersusLocked {
         return issues
     }
 }
-

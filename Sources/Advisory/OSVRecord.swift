@@ -49,8 +49,6 @@ public struct OSVRecord: Sendable {
     public var cvss4Vector: String?
     public var references: [(type: String, url: String)]
     public var affected: [Affected]
-    /// Affected entries of other ecosystems, which fnaudit does not scan.
-    public var otherEcosystemEntries: Int
     /// The record re-serialised with sorted keys: stable whatever the export's formatting.
     public var canonicalJSON: [UInt8]
     /// What was read leniently (an empty `fixed`, read as "no fix known").
@@ -100,7 +98,7 @@ extension OSVRecord {
             withdrawn: try optionalString("withdrawn"), aliases: try stringList(json["aliases"], "\"aliases\""),
             summary: try optionalString("summary"), details: try optionalString("details"), severity: .unknown,
             cvssScore: nil, cvssVector: nil, cvss4Vector: nil, references: [], affected: [],
-            otherEcosystemEntries: 0, canonicalJSON: [])
+            canonicalJSON: [])
 
         // Severity: CVSS vectors give a score; GHSA's label, when present, names the band.
         if let list = json["severity"] as? [Any] {
@@ -136,13 +134,11 @@ extension OSVRecord {
             guard let entry = item as? [String: Any] else { throw fail("affected[\(index)] is not an object") }
             guard let package = entry["package"] as? [String: Any] else {
                 // Entries without a package (e.g. pure GIT ranges) carry nothing to match.
-                record.otherEcosystemEntries += 1
                 continue
             }
             guard let ecosystemName = package["ecosystem"] as? String, let ecosystem = Ecosystem(rawValue: ecosystemName)
                     ?? Ecosystem(caseInsensitive: ecosystemName) else {
-                record.otherEcosystemEntries += 1
-                continue
+                continue   // an ecosystem fnaudit does not scan
             }
             guard let name = package["name"] as? String, !name.isEmpty else {
                 throw fail("affected[\(index)] has no package name")

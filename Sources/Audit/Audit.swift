@@ -1,0 +1,82 @@
+import Foundation
+import FnauditAdvisory
+import FnauditAdvisoryDB
+import FnauditMatching
+import FnauditModel
+import FnauditPolicy
+import FnauditScanning
+
+/// What to audit and how: everything the command line can say, as a value.
+public struct AuditRequest: Sendable {
+    /// Function artifacts, folders or single lockfiles.
+    public var inputs: [String]
+    public var scan = ScanOptions()
+    /// Keep dev, test and provided dependencies in the report.
+    public var includeDev = false
+    /// The advisory database; nil for `$FNAUDIT_DB` or the cache default (`DatabaseLocation`).
+    public var databasePath: String?
+    /// `.fnaudit.toml` to apply; nil to look for one at the root of the first folder input.
+    public var configPath: String?
+    /// Told when slow set-up starts (building the database on first use).
+    public var announce: (@Sendable (String) -> Void)?
+
+    public init(inputs: [String]) {
+        self.inputs = inputs
+    }
+}
+
+/// Why an audit could not run at all (as opposed to inputs it could not read, which are issues in the report).
+public enum AuditError: Error, CustomStringConvertible, Sendable {
+    case invalidConfig(String)
+    case database(String)
+
+    public var description: String {
+        switch self {
+        case .invalidConfig(let message): return "invalid config \(message)"
+        case .database(let message): return "advisory database: \(message)"
+        }
+    }
+}
+
+/// The whole pipeline as a library: inputs → walk → analyzers → inventory → matching → policy → report.
+public enum Audit {
+    /// Packages only, no advisories: what `fnaudit inventory` shows.
+    public static func inventory(_ request: AuditRequest) -> AuditReport {
+        let inventory = InventoryScanner(options: request.scan).inventory(of: request.inputs)
+        return AuditReport(inputs: request.inputs, packages: inventory.packages, match: nil, issues: inventory.issues,
+                           database: nil, includeDev: request.includeDev)
+    }
+
+    /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
+    public static func run(_ request: AuditRequest) throws -> AuditReport {
+        let suppressions = try loadSuppressions(request)
+        let store = try openDatabase(request)
+        let inventory = InventoryScanner(options: request.scan).inventory(of: request.inputs)
+        do {
+            let match = try Matcher(source: store).match(inventory.packages)
+            return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
+                               database: try store.provenance(), includeDev: request.includeDev, suppressions: suppressions)
+        } catch {
+            throw AuditError.database("\(error)")
+        }
+    }
+
+    /// Opens the database, building it from the shipped snapshot on first use.
+    public static func openDatabase(_ request: AuditRequest) throws -> AdvisoryStore {
+        do {
+            return try AdvisoryStore.openOrBuild(path: DatabaseLocation.resolve(explicit: request.databasePath),
+                                                 progress: request.scan.progress, announce: { request.announce?($0) })
+        } catch {
+            throw AuditError.database("\(error)")
+        }
+    }
+
+    static func loadSuppressions(_ request: AuditRequest) throws -> [Suppression] {
+        guard let path = PolicyConfig.locate(explicit: request.configPath, inputs: request.inputs) else { return [] }
+        do {
+            return try PolicyConfig.load(path)
+        } catch {
+            throw AuditError.invalidConfig("\(error)")
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import FnauditModel
+
+/// One entry the walk meets, before anything of it is read: a file of a tree or an archive entry.
+public struct EntryInfo: Sendable {
+    /// `/`-separated, relative to the tree root or the archive root, normalised.
+    public var path: String
+    /// Inside an archive (a jar's `META-INF/` means something there), or a file of a tree.
+    public var inArchive: Bool
+
+    public init(path: String, inArchive: Bool) {
+        self.path = path
+        self.inArchive = inArchive
+    }
+}
+
+/// A tree (or a single file named on the command line) or one archive at any depth, as the walk
+/// hands it to an analyzer once its pass is over.
+public struct Container: Sendable {
+    public enum Kind: Sendable { case tree, archive }
+    public var kind: Kind
+    /// The archive's own location (`fn.zip!/lib/app.jar`), or the tree's root as given.
+    public var location: Location
+    /// What tree paths are shown under (`service/` for a folder input `service`).
+    public var displayPrefix: String
+    /// The entries this analyzer asked for, in walk order.
+    public var entries: [String]
+    /// Reads wanted entries and, in trees, their siblings.
+    public var files: SiblingFiles
+
+    public init(kind: Kind, location: Location, displayPrefix: String = "", entries: [String], files: SiblingFiles) {
+        self.kind = kind
+        self.location = location
+        self.displayPrefix = displayPrefix
+        self.entries = entries
+        self.files = files
+    }
+
+    /// Where an entry of this container is reported.
+    public func location(of path: String) -> Location {
+        kind == .archive ? location.appending(entry: path) : Location(path: displayPrefix + path)
+    }
+}
+
+/// Everything that reads what a function ships goes through this seam: the walk streams each
+/// tree and archive once, asks every analyzer which entries it `wants` (by name, before any byte
+/// is inflated), reads only those, and calls `analyze` once per container with the entries that
+/// analyzer asked for. Package extractors are the first kind; bundle readers, secret rules and
+/// deployment descriptors are further analyzers with their own lists in `Extraction`.
+public protocol Analyzer: Sendable {
+    func wants(_ entry: EntryInfo) -> Bool
+    /// Called for every container, even with no entries (a jar known only by its name).
+    func analyze(_ container: Container) -> Extraction
+}
+
+/// The package extractors as one analyzer: each wanted file goes to every extractor that wants
+/// it, on all cores; a file or extractor that fails is one error naming the file.
+public struct PackageExtractors: Analyzer {
+    public let extractors: [any Extractor]
+
+    public init(_ extractors: [any Extractor]) {
+        self.extractors = extractors
+    }
+
+    public func wants(_ entry: EntryInfo) -> Bool {
+        extractors.contains { $0.fileRequired(entry.path) }
+    }
+
+    public func analyze(_ container: Container) -> Extraction {
+        let results = parallelMap(container.entries.count, chunk: 8) { i -> Extraction in
+            let path = container.entries[i]
+            let location = container.location(of: path)
+            let contents: [UInt8]
+            do {
+                contents = try container.files.read(path)
+            } catch {
+                return Extraction(issues: [ScanIssue(location: location, message: "\(error)")])
+            }
+            let input = ExtractorInput(path: path, location: location, contents: contents, siblings: container.files)
+            var result = Extraction()
+            for extractor in extractors where extractor.fileRequired(path) {
+                do {
+                    result += try extractor.extract(input)
+                } catch {
+                    result.issues.append(ScanIssue(location: location, message: "\(extractor.id.displayName): \(error)"))
+                }
+            }
+            return result
+        }
+        return results.reduce(into: Extraction()) { $0 += $1 }
+    }
+}

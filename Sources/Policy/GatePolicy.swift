@@ -1,0 +1,27 @@
+import FnauditModel
+
+/// How findings fail a run.
+public struct GatePolicy: Sendable {
+    public enum Threshold: String, Sendable, CaseIterable {
+        case any = "ANY", low = "LOW", medium = "MEDIUM", high = "HIGH", critical = "CRITICAL", none = "NONE"
+
+        public func fails(_ severity: Severity) -> Bool {
+            switch self {
+            case .any: return true
+            case .none: return false
+            case .low: return severity >= .low
+            case .medium: return severity >= .medium
+            case .high: return severity >= .high
+            case .critical: return severity >= .critical
+            }
+        }
+    }
+    public var threshold: Threshold
+    /// Ignore findings with no fixed version when deciding the exit code.
+    public var onlyFixable: Bool
+
+    public init(threshold: Threshold = .any, onlyFixable: Bool = false) {
+        self.threshold = threshold
+        self.onlyFixable = onlyFixable
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// What the terminal allows, decided in one place: colour on stdout, redrawing on stderr.
+public enum Terminal {
+    private static var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// Colour only on a terminal, and never when `NO_COLOR` is set to anything non-empty.
+    public static var colourOnStandardOutput: Bool {
+        isatty(1) == 1 && environment["NO_COLOR"].map(\.isEmpty) != false
+    }
+
+    /// A progress bar only on an interactive stderr: not in pipes, CI logs or dumb terminals.
+    public static var standardErrorIsInteractive: Bool {
+        isatty(2) == 1 && environment["CI"] == nil && environment["TERM"] != "dumb"
+    }
+}
+
+/// The JSON formatting every JSON output shares: pretty, sorted keys, slashes as written, final newline.
+public enum JSONOutput {
+    public static func encode<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
+}

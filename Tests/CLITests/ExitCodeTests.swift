@@ -1,0 +1,98 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// What needs the built binary: exit codes, messages on stderr, help. (Report contents are
+/// checked in-process by ReportingTests.)
+final class ExitCodeTests: XCTestCase {
+
+
+    private let tree = "Tests/Fixtures/policy/tree"
+
+    /// 0 clean, findings below the threshold; 1 at the threshold; 0 when only suppressed ones remain; 2 input error.
+    func testExitCodes() throws {
+        func status(_ arguments: [String]) throws -> Int32 {
+            try CLI.run(arguments + ["--db", try ShippedDatabase.path(), "--quiet"], currentDirectory: Fixtures.repository).status
+        }
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/e2e/safe"]), 0, "clean")
+        XCTAssertEqual(try status(["scan", tree, "--fail-on", "NONE"]), 0, "findings, never failing")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/policy/tree/package-lock.json", "--fail-on", "CRITICAL"]), 0, "below threshold")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/policy/tree/package-lock.json", "--fail-on", "high"]), 1, "at threshold")
+        XCTAssertEqual(try status(["scan", tree, "--fail-on", "LOW"]), 1)
+        // A tree whose only finding is suppressed.
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: Fixtures.path("policy/tree/requirements.txt"), toPath: directory.appendingPathComponent("requirements.txt").path)
+        try "[[ignore]]\nid = \"CVE-2020-14343\"\nreason = \"full_load never sees untrusted YAML\"\n"
+            .write(to: directory.appendingPathComponent(".fnaudit.toml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try status(["scan", directory.path]), 0, "suppressed-only")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/e2e/log4j1", "--only-fixable"]), 0, "no fix known for log4j 1.x")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/e2e/log4j1"]), 1)
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/bad-input"]), 2, "input error")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/policy/invalid"]), 2, "invalid config")
+        XCTAssertEqual(try status(["scan", tree, "--fail-on", "SOMETIMES"]), 2, "usage error")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/does-not-exist"]), 2)
+    }
+
+    func testInvalidConfigNamesTheLine() throws {
+        let result = try CLI.run(["scan", "Tests/Fixtures/policy/invalid", "--db", try ShippedDatabase.path()], currentDirectory: Fixtures.repository)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains(".fnaudit.toml:1: [[ignore]] of GHSA-x needs a reason"), result.stderr)
+    }
+
+    func testExplain() throws {
+        let result = try CLI.run(["explain", "CVE-2021-44228", "--db", try ShippedDatabase.path()], currentDirectory: Fixtures.repository)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("GHSA-jfh8-c2jp-5v3q: Remote code injection in Log4j"))
+        XCTAssertTrue(result.stdout.contains("ECOSYSTEM: >= 2.13.0, < 2.15.0"))
+        XCTAssertTrue(result.stdout.contains("CRITICAL (CVSS 10.0"))
+        XCTAssertEqual(try CLI.run(["explain", "GHSA-0000-0000-0000", "--db", try ShippedDatabase.path()]).status, 2)
+    }
+
+    /// A --db that is not fnaudit's database, or a damaged one, is one line on stderr and exit 2, never a trap.
+    func testForeignAndCorruptedDatabasesExit2WithAMessage() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Another application's SQLite file.
+        let foreign = directory.appendingPathComponent("foreign.db").path
+        XCTAssertEqual(try Tool.run(["sqlite3", foreign, "CREATE TABLE t (x); INSERT INTO t VALUES (1);"]).status, 0)
+        // A truncated copy of a real database.
+        let truncated = directory.appendingPathComponent("truncated.db").path
+        let real = try Data(contentsOf: URL(fileURLWithPath: try ShippedDatabase.path()))
+        try real.prefix(real.count / 3).write(to: URL(fileURLWithPath: truncated))
+        // fnaudit's schema, with NULLs and wrong types where the matcher and explain read.
+        let poisoned = directory.appendingPathComponent("poisoned.db").path
+        try FileManager.default.copyItem(atPath: try ShippedDatabase.path(), toPath: poisoned)
+        let poison = """
+            CREATE TABLE affected2 AS SELECT * FROM affected; DROP TABLE affected; ALTER TABLE affected2 RENAME TO affected;
+            CREATE TABLE advisories2 AS SELECT * FROM advisories; DROP TABLE advisories; ALTER TABLE advisories2 RENAME TO advisories;
+            UPDATE affected SET versions = NULL, ranges = 42 WHERE package = 'lodash';
+            UPDATE advisories SET osv_id = NULL, aliases = 7 WHERE id IN (SELECT advisory_id FROM affected WHERE package = 'lodash');
+            CREATE TABLE sources2 AS SELECT * FROM sources; DROP TABLE sources; ALTER TABLE sources2 RENAME TO sources;
+            UPDATE sources SET name = NULL;
+            """
+        let sqlite = try Tool.run(["sqlite3", poisoned, poison])
+        XCTAssertEqual(sqlite.status, 0, sqlite.stderr)
+        // Not a database at all.
+        let text = directory.appendingPathComponent("text.db").path
+        try "hello\n".write(toFile: text, atomically: true, encoding: .utf8)
+        for database in [foreign, truncated, poisoned, text] {
+            for command in [["scan", "Tests/Fixtures/policy/tree/package-lock.json"], ["explain", "CVE-2020-8203"], ["db", "status"]] {
+                let result = try CLI.run(command + ["--db", database], currentDirectory: Fixtures.repository)
+                let name = (database as NSString).lastPathComponent + " " + command.joined(separator: " ")
+                XCTAssertEqual(result.status, 2, "\(name): \(result.stderr)")
+                let lines = result.stderr.split(separator: "\n")
+                XCTAssertEqual(lines.count, 1, "\(name): one line, not \(result.stderr)")
+                XCTAssertTrue(lines.first?.hasPrefix("fnaudit: error: advisory database: ") == true, "\(name): \(result.stderr)")
+            }
+        }
+    }
+
+    func testHelpForEveryCommand() throws {
+        for command in [["help", "scan"], ["help", "inventory"], ["help", "explain"], ["help", "db", "import"], ["compare", "--help"]] {
+            let result = try CLI.run(command)
+            XCTAssertEqual(result.status, 0, command.joined(separator: " "))
+            XCTAssertTrue(result.stdout.contains("Example"), command.joined(separator: " "))
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import XCTest
+import FnauditAdvisory
+import FnauditMatching
+import FnauditModel
+
+/// The matcher against advisories held in memory: no database, no files.
+final class MatcherTests: XCTestCase {
+    private func record(_ json: String) throws -> OSVRecord { try OSVRecord.parse(Array(json.utf8)) }
+
+    private func package(_ ecosystem: Ecosystem, _ name: String, _ version: String) -> Package {
+        Package(ecosystem: ecosystem, name: name, version: version, locations: [Location(path: "test")],
+                extractor: ExtractorID(id: "test", displayName: "test", source: .declared))
+    }
+
+    private var source: InMemoryAdvisorySource {
+        get throws {
+            InMemoryAdvisorySource([
+                try record(#"{"id":"GHSA-aaaa-bbbb-cccc","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-0001"],"summary":"one","database_specific":{"severity":"HIGH"},"affected":[{"package":{"ecosystem":"PyPI","name":"Demo_Pkg"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#),
+                try record(#"{"id":"PYSEC-2024-1","modified":"2024-01-01T00:00:00Z","aliases":["CVE-2024-0001"],"affected":[{"package":{"ecosystem":"PyPI","name":"demo-pkg"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"1.5"}]}]}]}"#),
+                try record(#"{"id":"GHSA-dddd-eeee-ffff","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"demo-pkg"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.0"}]}]}]}"#),
+                try record(#"{"id":"GHSA-gggg-hhhh-iiii","modified":"2024-01-01T00:00:00Z","withdrawn":"2024-02-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"demo-pkg"},"versions":["1.0"]}]}"#),
+            ])
+        }
+    }
+
+    func testAliasesGroupAndTheSmallestUpgradeFixesEverything() throws {
+        let result = try Matcher(source: try source).match([package(.pypi, "demo.pkg", "1.0")])
+        XCTAssertEqual(result.findings.map(\.id).sorted(), ["GHSA-aaaa-bbbb-cccc", "GHSA-dddd-eeee-ffff"],
+                       "the GHSA and PYSEC records of one CVE are one finding; the withdrawn record never matches")
+        let grouped = try XCTUnwrap(result.findings.first { $0.id == "GHSA-aaaa-bbbb-cccc" })
+        XCTAssertEqual(grouped.advisoryIDs, ["GHSA-aaaa-bbbb-cccc", "PYSEC-2024-1"])
+        XCTAssertEqual(grouped.severity, .high)
+        XCTAssertEqual(grouped.fixedVersions, ["1.5"])
+        // 1.5 fixes the ECOSYSTEM finding but not the SEMVER one (fixed in 1.6.0): the upgrade is 1.6.0.
+        XCTAssertEqual(result.safeUpgrades.values.first, "1.6.0")
+    }
+
+    func testSemverRangeOnAPyPIPackageIsComparedAsSemver() throws {
+        // 1.5.1 is past the ECOSYSTEM fix (1.5) but below the SEMVER one (1.6.0).
+        let result = try Matcher(source: try source).match([package(.pypi, "demo-pkg", "1.5.1")])
+        XCTAssertEqual(result.findings.map(\.id), ["GHSA-dddd-eeee-ffff"])
+        // A PEP 440 version that SemVer cannot read (an epoch) is unevaluated for that advisory, never safe.
+        let epoch = try Matcher(source: try source).match([package(.pypi, "demo-pkg", "1!1.0")])
+        XCTAssertEqual(epoch.unevaluated.map(\.advisoryIDs), [["GHSA-dddd-eeee-ffff"]])
+    }
+
+    func testInvalidVersionIsUnevaluatedNotSafe() throws {
+        let result = try Matcher(source: try source).match([package(.pypi, "demo-pkg", "not a version")])
+        XCTAssertEqual(result.findings.count, 0)
+        XCTAssertEqual(result.unevaluated.count, 1)
+        XCTAssertEqual(result.unevaluated.first?.advisoryIDs.count, 3, "it names the advisories that might apply")
+    }
+}
