@@ -7,7 +7,7 @@ import FnauditExtractors
 /// Every Tests/Fixtures/<format>/<case>/ with an expected.tsv is read by the package extractors
 /// directly (no walk, no merge), and compared line by line: packages with expected.tsv, warnings
 /// and errors with expected-issues.tsv (absent: none expected). FNAUDIT_UPDATE_FIXTURES=1
-/// rewrites both (then review the diff); Scripts/update-fixture-expectations.py documents the format.
+/// rewrites both (then review the diff).
 final class ExtractorFixtureTests: XCTestCase {
     /// A case folder's files, read from disk like a tree.
     private struct FolderFiles: SiblingFiles {
