@@ -37,10 +37,9 @@ public final class ArchiveReader {
         ArchiveReader.enableFormats(a)
         backing = nil
         handle = a
+        // On failure the handle is freed by deinit, which runs because every property is set.
         if archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK {
-            let message = ArchiveReader.errorString(a)
-            archive_read_free(a)
-            throw ArchiveError(message)
+            throw ArchiveError(ArchiveReader.errorString(a))
         }
     }
 
@@ -56,11 +55,9 @@ public final class ArchiveReader {
         }
         backing = buffer
         handle = a
+        // On failure the handle and the buffer are freed by deinit, which runs because every property is set.
         if archive_read_open_memory(a, buffer.baseAddress, bytes.count) != ARCHIVE_OK {
-            let message = ArchiveReader.errorString(a)
-            archive_read_free(a)
-            buffer.deallocate()
-            throw ArchiveError(message)
+            throw ArchiveError(ArchiveReader.errorString(a))
         }
     }
 
@@ -69,14 +66,23 @@ public final class ArchiveReader {
         backing?.deallocate()
     }
 
+    /// The formats functions ship in. Not `format_all`: it includes text formats (mtree) that
+    /// read any text file as an "archive", hiding that an input was not an archive at all.
     private static func enableFormats(_ a: OpaquePointer) {
         archive_read_support_filter_all(a)
-        archive_read_support_format_all(a)
+        archive_read_support_format_zip(a)
+        archive_read_support_format_tar(a)
+        archive_read_support_format_gnutar(a)
+        archive_read_support_format_cpio(a)
+        archive_read_support_format_7zip(a)
     }
 
+    /// libarchive's message on one line (some end in a newline or hold several lines).
     private static func errorString(_ a: OpaquePointer) -> String {
-        if let text = archive_error_string(a) { return String(cString: text) }
-        return "unreadable archive"
+        guard let text = archive_error_string(a) else { return "unreadable archive" }
+        let lines = String(cString: text).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        let joined = lines.filter { !$0.isEmpty }.joined(separator: "; ")
+        return joined.isEmpty ? "unreadable archive" : joined
     }
 
     /// The next entry, or nil at the end. Throws when the archive is damaged past this point.
@@ -126,6 +132,12 @@ public final class ArchiveReader {
             i -= 1
         }
         return false
+    }
+
+    /// Whether moving past an unread entry still decompresses it: true for a compressed stream
+    /// (tar.gz, tar.bz2, …), false for zip, whose entries are compressed one by one and skipped whole.
+    public var skippingInflates: Bool {
+        archive_filter_count(handle) > 1 || archive_filter_code(handle, 0) != ARCHIVE_FILTER_NONE
     }
 
     /// Bytes consumed from the underlying (compressed) stream so far: lets callers bound

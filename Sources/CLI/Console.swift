@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FnauditReporting
 
 /// Errors that end a command with exit code 2 (usage or input error) and a one-line message.
 enum CLIError: Error, CustomStringConvertible {
@@ -11,11 +12,12 @@ enum CLIError: Error, CustomStringConvertible {
     }
 }
 
-/// Messages on stderr, one line each, prefixed so they stand out in CI logs.
+/// Messages on stderr, one line each, prefixed so they stand out in CI logs. They quote file and
+/// entry names, so control characters are escaped: a message is always exactly one line.
 enum Console {
-    static func error(_ message: String) { write("fnaudit: error: \(message)\n") }
-    static func warn(_ message: String) { write("fnaudit: warning: \(message)\n") }
-    static func note(_ message: String) { write("fnaudit: \(message)\n") }
+    static func error(_ message: String) { write("fnaudit: error: \(DisplayText.escaped(message))\n") }
+    static func warn(_ message: String) { write("fnaudit: warning: \(DisplayText.escaped(message))\n") }
+    static func note(_ message: String) { write("fnaudit: \(DisplayText.escaped(message))\n") }
 
     private static func write(_ text: String) {
         FileHandle.standardError.write(Data(text.utf8))

@@ -7,6 +7,7 @@ import FnauditScanning
 struct Fnaudit: ParsableCommand {
     /// Input errors exit 2 with a one-line message; ArgumentParser already does so for usage errors.
     static func main() {
+        CrashReporter.install()
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -14,8 +14,10 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Include dev, test and provided dependencies (left out by default).")
     var includeDev = false
 
-    @Option(help: ArgumentHelp("Archives inside archives to open.", valueName: "n"))
+    @Option(help: ArgumentHelp("How deep archives inside archives are opened (0: none).", valueName: "n"))
     var maxArchiveDepth = 8
+    @Option(help: ArgumentHelp("Archives opened inside one input, at every depth.", valueName: "n"))
+    var maxArchives = 20_000
     @Option(help: ArgumentHelp("Largest archive entry read into memory, in MiB.", valueName: "MiB"))
     var maxEntrySize = 64
     @Option(help: ArgumentHelp("Total uncompressed data read from archives, in MiB.", valueName: "MiB"))
@@ -31,9 +33,14 @@ struct InputOptions: ParsableArguments {
     var verbose = false
 
     func validate() throws {
-        for (name, value) in [("--max-archive-depth", maxArchiveDepth), ("--max-entry-size", maxEntrySize),
-                              ("--max-total-size", maxTotalSize), ("--max-ratio", maxRatio), ("--max-entries", maxEntries)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
+        // Sizes are MiB and become bytes: 2^30 MiB (1 PiB) keeps every product far from overflow.
+        let ranges: [(String, Int, ClosedRange<Int>)] = [
+            ("--max-archive-depth", maxArchiveDepth, 0...1_000), ("--max-archives", maxArchives, 0...100_000_000),
+            ("--max-entry-size", maxEntrySize, 1...(1 << 30)), ("--max-total-size", maxTotalSize, 1...(1 << 30)),
+            ("--max-ratio", maxRatio, 1...1_000_000_000), ("--max-entries", maxEntries, 1...1_000_000_000),
+        ]
+        for (name, value, range) in ranges where !range.contains(value) {
+            throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
         }
     }
 
@@ -42,6 +49,7 @@ struct InputOptions: ParsableArguments {
         var request = AuditRequest(inputs: paths)
         request.includeDev = includeDev
         request.scan.archive.depth = maxArchiveDepth
+        request.scan.archive.nestedArchives = maxArchives
         request.scan.archive.entryBytes = maxEntrySize << 20
         request.scan.archive.totalBytes = Int64(maxTotalSize) << 20
         request.scan.archive.compressionRatio = maxRatio

@@ -51,6 +51,22 @@ public enum Ecosystem: String, CaseIterable, Codable, Sendable, Comparable {
 
     /// PEP 503 normalisation: lowercase, and every run of `-`, `_`, `.` becomes one `-`.
     static func pep503(_ name: String) -> String {
+        // ASCII (every real project name): one pass over the bytes.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(name.utf8.count)
+            var inSeparatorRun = false
+            for b in name.utf8 {
+                if b == 0x2D || b == 0x5F || b == 0x2E {
+                    if !inSeparatorRun { bytes.append(0x2D) }
+                    inSeparatorRun = true
+                } else {
+                    inSeparatorRun = false
+                    bytes.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+                }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         var out = ""
         out.reserveCapacity(name.utf8.count)
         var inSeparatorRun = false

@@ -15,6 +15,7 @@ public func parallelMap<T>(_ count: Int, chunk: Int = 64, _ body: (Int) -> T) ->
         let box = UncheckedSendable((slots, body))
         DispatchQueue.concurrentPerform(iterations: (count + chunk - 1) / chunk) { c in
             let (slots, body) = box.value
+            AlternateSignalStack.ensureForCurrentThread()
             for i in (c * chunk)..<Swift.min(count, (c + 1) * chunk) {
                 slots[i] = body(i)   // each index is written by exactly one worker
             }
@@ -39,5 +40,18 @@ public final class SharedCounter: @unchecked Sendable {
         defer { lock.unlock() }
         value += n
         return value
+    }
+}
+
+/// Every thread that runs fnaudit's work gets an alternate signal stack, so that a crash handler
+/// can still run when a thread's own stack is exhausted.
+public enum AlternateSignalStack {
+    private static let size = 64 * 1024
+    public static func ensureForCurrentThread() {
+        var current = stack_t()
+        guard sigaltstack(nil, &current) == 0, current.ss_flags & Int32(SS_DISABLE) != 0 else { return }
+        guard let memory = malloc(size) else { return }   // kept for the thread's life
+        var stack = stack_t(ss_sp: memory, ss_flags: 0, ss_size: size)
+        sigaltstack(&stack, nil)
     }
 }

@@ -32,7 +32,7 @@ public enum ExplainReport {
         if let snapshot {
             out += "\nFrom the advisory database \(snapshot.path)" + (snapshot.snapshotDate.map { ", snapshot \($0)" } ?? "") + ".\n"
         }
-        return out
+        return DisplayText.escaped(out, keepingLineBreaks: true)
     }
 
     /// `>= 2.9.0, < 2.9.10.4` for an introduced/fixed pair; `<= 1.2.17` for last_affected; `all versions` for introduced 0 alone.

@@ -26,11 +26,11 @@ public enum MarkdownReport {
         }
         if !report.unevaluated.isEmpty {
             out += "**Not evaluated** (not known to be safe): "
-                + report.unevaluated.map { "`\($0.package.name) \($0.package.version)`" }.joined(separator: ", ") + "\n\n"
+                + report.unevaluated.map { DisplayText.markdownCode("\($0.package.name) \($0.package.version)") }.joined(separator: ", ") + "\n\n"
         }
         if !report.errors.isEmpty {
             out += "**\(report.errors.count) input error\(report.errors.count == 1 ? "" : "s")**: "
-                + report.errors.prefix(5).map { "`\($0.location)`: \(escape($0.message))" }.joined(separator: "; ") + "\n\n"
+                + report.errors.prefix(5).map { "\(DisplayText.markdownCode($0.location.description)): \(escape($0.message))" }.joined(separator: "; ") + "\n\n"
         }
         out += "_" + TableReport.summaryLine(report) + "_\n"
         return out
@@ -38,16 +38,21 @@ public enum MarkdownReport {
 
     private static func row(_ finding: Finding, _ report: AuditReport) -> String {
         let package = finding.package
-        let link = AdvisoryLinks.primary(finding).map { "[\(finding.id)](\($0))" } ?? finding.id
-        let aliases = (finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(2)
+        let link = AdvisoryLinks.primary(finding).flatMap(markdownURL).map { "[\(escape(finding.id))](\($0))" } ?? escape(finding.id)
+        let aliases = (finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(2).map(escape)
         let vulnerability = link + (aliases.isEmpty ? "" : " (\(aliases.joined(separator: ", ")))")
         let severity = finding.severity.rawValue + (finding.cvssScore.map { String(format: " %.1f", $0) } ?? "")
         let fix = finding.fixedVersions.first ?? "–"
         let upgrade = report.safeUpgrades[package.identity].map { $0 != fix ? " (all: \($0))" : "" } ?? ""
-        return "| \(severity) | `\(escape(package.name))` (\(package.ecosystem.rawValue)) | \(escape(package.version)) | \(vulnerability) | \(escape(fix))\(upgrade) | `\(escape(TableReport.locationText(package)))` |\n"
+        return "| \(severity) | \(DisplayText.markdownCode(package.name)) (\(package.ecosystem.rawValue)) | \(escape(package.version)) | \(vulnerability) | \(escape(fix))\(escape(upgrade)) | \(DisplayText.markdownCode(TableReport.locationText(package))) |\n"
     }
 
-    private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+    private static func escape(_ text: String) -> String { DisplayText.markdown(text) }
+
+    /// Only http(s) links without characters that end a Markdown link target.
+    private static func markdownURL(_ url: String) -> String? {
+        guard url.hasPrefix("https://") || url.hasPrefix("http://"),
+              !url.unicodeScalars.contains(where: { $0.value <= 0x20 || "()<>[]\\`\"".unicodeScalars.contains($0) || $0.value >= 0x7F }) else { return nil }
+        return url
     }
 }

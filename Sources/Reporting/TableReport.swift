@@ -40,19 +40,20 @@ public enum TableReport {
             out += "\nSuppressed by configuration (not counted):\n"
             for finding in suppressed {
                 let s = report.suppression(of: finding)
-                out += "  \(finding.id) \(finding.package.name) \(finding.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")\n"
+                out += DisplayText.escaped("  \(finding.id) \(finding.package.name) \(finding.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")") + "\n"
             }
         }
         if !report.unevaluated.isEmpty {
             out += "\nCould not be evaluated (not known to be safe):\n"
             for u in report.unevaluated {
-                out += "  \(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
-                out += u.advisoryIDs.isEmpty ? "\n" : " [might apply: \(u.advisoryIDs.joined(separator: ", "))]\n"
+                var line = "  \(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
+                if !u.advisoryIDs.isEmpty { line += " [might apply: \(u.advisoryIDs.joined(separator: ", "))]" }
+                out += DisplayText.escaped(line) + "\n"
             }
         }
         if !report.errors.isEmpty {
             out += "\nErrors:\n"
-            for e in report.errors { out += "  \(e.location): \(e.message)\n" }
+            for e in report.errors { out += DisplayText.escaped("  \(e.location): \(e.message)") + "\n" }
         }
         out += "\n" + summaryLine(report) + "\n"
         return out
@@ -98,11 +99,11 @@ public enum TableReport {
     static func table(_ rows: [[String]], severities: [Severity?], colour: Bool) -> String {
         guard let columns = rows.first?.count else { return "" }
         var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.enumerated() where i < columns - 1 { widths[i] = max(widths[i], min(cell.count, 60)) } }
+        for row in rows { for (i, cell) in row.map({ DisplayText.escaped($0) }).enumerated() where i < columns - 1 { widths[i] = max(widths[i], min(cell.count, 60)) } }
         var out = ""
         for (r, row) in rows.enumerated() {
             var line = ""
-            for (i, cell) in row.enumerated() {
+            for (i, cell) in row.map({ DisplayText.escaped($0) }).enumerated() {
                 let shown = cell.count > 60 && i < columns - 1 ? String(cell.prefix(57)) + "..." : cell
                 let padded = i < columns - 1 ? shown.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) : shown
                 line += i == 4 ? colourize(padded, severities[r], colour: colour) : (r == 0 && colour ? padded.bold : padded)
@@ -119,7 +120,8 @@ public enum InventoryTable {
         var text = ""
         for p in report.packages {
             let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"
-            text += "\(p.ecosystem.rawValue)\t\(p.name)\t\(version)\t\(p.isDev ? "dev\t" : "")\(TableReport.locationText(p))\n"
+            let fields = [p.ecosystem.rawValue, p.name, version] + (p.isDev ? ["dev"] : []) + [TableReport.locationText(p)]
+            text += fields.map { DisplayText.escaped($0) }.joined(separator: "\t") + "\n"
         }
         return text + TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
     }

@@ -33,19 +33,26 @@ final class ArchiveScanner: @unchecked Sendable {
     func scan(path: String, location: Location) -> Extraction {
         do {
             let reader = try ArchiveReader(path: path)
-            var entries = 0
-            var result = scan(reader, location: location, depth: 1, entryCount: &entries)
-            if let issue = ArchiveScanner.truncatedZip(head: ArchiveScanner.bytes(of: path, tail: false),
-                                                      tail: ArchiveScanner.bytes(of: path, tail: true), location) {
+            var counters = Counters()
+            var result = scan(reader, location: location, depth: 1, counters: &counters)
+            let head = ArchiveScanner.bytes(of: path, tail: false)
+            if let issue = ArchiveScanner.truncatedZip(head: head, tail: ArchiveScanner.bytes(of: path, tail: true), location) {
                 result.issues.append(issue)
             }
+            if counters.entries == 0, let issue = ArchiveScanner.notAnArchive(head: head, location) { result.issues.append(issue) }
             return result
         } catch {
             return Extraction(issues: [ScanIssue(location: location, message: "not a readable archive: \(error)")])
         }
     }
 
-    private func scan(_ reader: ArchiveReader, location: Location, depth: Int, entryCount: inout Int) -> Extraction {
+    /// What one input's archives have used so far, nested ones included.
+    struct Counters {
+        var entries = 0
+        var nestedArchives = 0
+    }
+
+    private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters) -> Extraction {
         var result = Extraction()
         var wanted = Array(repeating: [String](), count: analyzers.count)
         var files = MemoryFiles()
@@ -61,8 +68,8 @@ final class ArchiveScanner: @unchecked Sendable {
             }
             guard let entry else { break }
             lastEntry = entry.name
-            entryCount += 1
-            if entryCount > limits.entryCount {
+            counters.entries += 1
+            if counters.entries > limits.entryCount {
                 result.issues.append(ScanIssue(location: location, message: "more than \(limits.entryCount) entries: the rest of the archive is not read"))
                 break
             }
@@ -75,7 +82,14 @@ final class ArchiveScanner: @unchecked Sendable {
             let info = EntryInfo(path: normalized, inArchive: true)
             let wantedBy = analyzers.indices.filter { analyzers[$0].wants(info) }
             let isNested = ArchiveDetection.looksLikeArchiveName(normalized)
-            guard !wantedBy.isEmpty || isNested else { continue }
+            guard !wantedBy.isEmpty || isNested else {
+                // Skipping an entry of a compressed tar still inflates it: that counts too.
+                if reader.skippingInflates, let size = entry.declaredSize, size > 0, !charge(Int(clamping: size)) {
+                    result.issues.append(ScanIssue(location: here, message: "\(ArchiveReader.ReadFailure.budget): the rest of the archive is not read"))
+                    break
+                }
+                continue
+            }
             switch entry.kind {
             case .directory, .other:
                 continue
@@ -93,6 +107,20 @@ final class ArchiveScanner: @unchecked Sendable {
                 result.issues.append(ScanIssue(location: here, message: "entry of \(declared) bytes is over the \(limits.entryBytes)-byte limit for entries read into memory; not read"))
                 continue
             }
+            if isNested {
+                // Refused before anything is inflated: the depth, and how many archives one input may hold.
+                guard depth <= limits.depth else {
+                    result.issues.append(ScanIssue(location: here, message: "archive nested deeper than \(limits.depth) levels: not opened"))
+                    continue
+                }
+                counters.nestedArchives += 1
+                if counters.nestedArchives > limits.nestedArchives {
+                    if counters.nestedArchives == limits.nestedArchives + 1 {
+                        result.issues.append(ScanIssue(location: here, message: "more than \(limits.nestedArchives) archives inside one input: this one and the next are not opened"))
+                    }
+                    continue
+                }
+            }
             let bytes: [UInt8]
             do {
                 bytes = try reader.readEntry(limit: limits.entryBytes, maxRatio: limits.compressionRatio, budget: charge)
@@ -102,13 +130,13 @@ final class ArchiveScanner: @unchecked Sendable {
                 continue
             }
             if isNested {
-                guard depth < limits.depth else {
-                    result.issues.append(ScanIssue(location: here, message: "archive nested deeper than \(limits.depth) levels: not opened"))
-                    continue
-                }
                 do {
                     let nested = try ArchiveReader(bytes: bytes)
-                    let inner = scan(nested, location: here, depth: depth + 1, entryCount: &entryCount)
+                    let entriesBefore = counters.entries
+                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters)
+                    if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: Array(bytes.prefix(512)), here) {
+                        result.issues.append(issue)
+                    }
                     result.packages += inner.packages
                     result.issues += inner.issues
                     if let issue = ArchiveScanner.truncatedZip(head: Array(bytes.prefix(4)), tail: Array(bytes.suffix(66_000)), here) {
@@ -137,7 +165,14 @@ extension ArchiveScanner {
         return ScanIssue(location: location, message: "truncated or damaged zip: no end-of-central-directory record (entries were read up to the damage)")
     }
 
-    /// The first 4 or last 66,000 bytes of a file (the EOCD record and its longest comment).
+    /// libarchive reads some non-archives as empty ones (a text file named `.zip`): no entries and no
+    /// archive signature means the input was not read at all, which must not pass for "nothing found".
+    static func notAnArchive(head: [UInt8], _ location: Location) -> ScanIssue? {
+        guard !ArchiveDetection.looksLikeArchive(head) else { return nil }
+        return ScanIssue(location: location, message: "not a readable archive: no entries and no archive signature")
+    }
+
+    /// The first 512 or last 66,000 bytes of a file (the EOCD record and its longest comment).
     static func bytes(of path: String, tail: Bool) -> [UInt8] {
         guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
@@ -146,7 +181,7 @@ extension ArchiveScanner {
             try? handle.seek(toOffset: size > 66_000 ? size - 66_000 : 0)
             return [UInt8]((try? handle.readToEnd()) ?? Data())
         }
-        return [UInt8]((try? handle.read(upToCount: 4)) ?? Data())
+        return [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
     }
 }
 

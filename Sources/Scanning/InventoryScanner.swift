@@ -71,6 +71,11 @@ public struct InventoryScanner: Sendable {
             if !files.isEmpty { jobs.append(.tree(root: url, displayPrefix: prefix, files: files)) }
             return
         }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            // A FIFO or a device (a link to /dev/zero named .zip) would block or never end.
+            issues.append(ScanIssue(location: Location(path: input), message: "not a regular file or folder: not read"))
+            return
+        }
         let name = url.lastPathComponent
         let wanted = analyzers.contains { $0.wants(EntryInfo(path: name, inArchive: false)) }
         if ArchiveDetection.looksLikeArchiveName(name) || (!wanted && ArchiveDetection.looksLikeArchive(head(of: url.path))) {

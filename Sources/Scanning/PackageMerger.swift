@@ -1,33 +1,34 @@
 import Foundation
 import FnauditModel
 
-/// The same package found in several places is one package with every location.
+/// The same package found in several places is one package with every location. Linear in the
+/// number of sightings: a bundle can hold the same package thousands of times.
 enum PackageMerger {
     static func merge(_ packages: [Package]) -> [Package] {
-        var order: [PackageIdentity] = []
-        var merged: [PackageIdentity: Package] = [:]
+        var merged: [Package] = []
+        var keys: [PackageIdentity] = []
+        var seenLocations: [Set<Location>] = []
+        var index: [PackageIdentity: Int] = [:]
         for package in packages {
             let key = package.identity
-            if var existing = merged[key] {
-                for location in package.locations where !existing.locations.contains(location) {
-                    existing.locations.append(location)
-                }
-                // Dev only if every sighting is dev: one production use makes it production.
-                existing.isDev = existing.isDev && package.isDev
-                for extractor in package.extractors where !existing.extractors.contains(extractor) {
-                    existing.extractors.append(extractor)
-                }
-                existing.environmentMarker = existing.environmentMarker ?? package.environmentMarker
-                merged[key] = existing
-            } else {
-                merged[key] = package
-                order.append(key)
+            guard let i = index[key] else {
+                index[key] = merged.count
+                merged.append(package)
+                keys.append(key)
+                seenLocations.append(Set(package.locations))
+                continue
             }
+            for location in package.locations where seenLocations[i].insert(location).inserted {
+                merged[i].locations.append(location)
+            }
+            // Dev only if every sighting is dev: one production use makes it production.
+            merged[i].isDev = merged[i].isDev && package.isDev
+            for extractor in package.extractors where !merged[i].extractors.contains(extractor) {
+                merged[i].extractors.append(extractor)
+            }
+            if merged[i].environmentMarker == nil { merged[i].environmentMarker = package.environmentMarker }
         }
-        return order.sorted().compactMap { key in
-            guard var package = merged[key] else { return nil }
-            package.locations.sort()
-            return package
-        }
+        for i in merged.indices { merged[i].locations.sort() }
+        return merged.indices.sorted { keys[$0] < keys[$1] }.map { merged[$0] }
     }
 }

@@ -19,8 +19,10 @@ public struct ArchiveLimits: Sendable {
     public var compressionRatio: Int = 200
     /// Entries per archive, nested ones included.
     public var entryCount: Int = 1_000_000
-    /// Archives inside archives.
+    /// Archives inside archives: how deep nesting may go (an archive inside the input is at depth 1).
     public var depth: Int = 8
+    /// Archives opened inside one input, at every depth (a fat jar holds hundreds; a fan-out bomb millions).
+    public var nestedArchives: Int = 20_000
 
     public init() {}
 }

@@ -42,7 +42,8 @@ extension Ecosystem {
             if let v = PEP440Version(text) { return .valid(.pypi(v)) }
             return .invalid(text: text, reason: "not a valid PEP 440 version")
         case .maven:
-            return .valid(.maven(MavenVersion(text)))
+            if let v = MavenVersion(text) { return .valid(.maven(v)) }
+            return .invalid(text: text, reason: "nested deeper than \(MavenVersion.maxNesting) levels, which no Maven version does")
         }
     }
 

@@ -69,9 +69,17 @@ public struct MavenVersion: Hashable, Sendable, CustomStringConvertible {
     /// Maven's canonical form (`ComparableVersion.getCanonical()`), useful when explaining an order.
     public var canonical: String { MavenVersion.render(items) }
 
-    public init(_ text: String) {
+    /// Deepest list nesting accepted. Each letter/digit switch and each `-` opens a sub-list, so
+    /// `a1a1a1…` nests as deep as it is long; ordering, hashing and freeing such a value recurse
+    /// once per level (Maven's own `compareTo` overflows its stack on it too). 256 levels is far
+    /// beyond any real version (the deepest in the advisory data nests under 10).
+    public static let maxNesting = 256
+
+    /// nil when the version nests deeper than `maxNesting` lists.
+    public init?(_ text: String) {
+        guard let items = MavenVersion.parse(text) else { return nil }
         original = text
-        items = MavenVersion.parse(text)
+        self.items = items
     }
 
     public static func compare(_ a: MavenVersion, _ b: MavenVersion) -> Int {
@@ -117,7 +125,7 @@ public struct MavenVersion: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    private static func parse(_ text: String) -> [Item] {
+    private static func parse(_ text: String) -> [Item]? {
         let units = Array(text.lowercased().utf16)
         let root = Builder()
         var list = root
@@ -125,7 +133,9 @@ public struct MavenVersion: Hashable, Sendable, CustomStringConvertible {
         var isDigit = false
         var start = 0
 
+        var tooDeep = false
         func openList() {
+            if stack.count > maxNesting { tooDeep = true }
             let child = Builder()
             list.items.append(.list(child))
             list = child
@@ -137,7 +147,7 @@ public struct MavenVersion: Hashable, Sendable, CustomStringConvertible {
             return .qualifier(Qualifier(String(decoding: slice, as: UTF16.self), followedByDigit: false))
         }
 
-        for i in 0..<units.count {
+        for i in 0..<units.count where !tooDeep {
             let c = units[i]
             if c == 0x2E {
                 list.items.append(.item(i == start ? .number(.zero) : parseItem(isDigit, start, i)))
@@ -168,6 +178,7 @@ public struct MavenVersion: Hashable, Sendable, CustomStringConvertible {
             if !isDigit && !list.items.isEmpty { openList() }
             list.items.append(.item(parseItem(isDigit, start, units.count)))
         }
+        if tooDeep { return nil }
         while let open = stack.popLast() { open.normalize() }
         return root.build()
     }

@@ -68,8 +68,8 @@ final class VersionSemanticsTests: XCTestCase {
     func testCanonicalForms() {
         XCTAssertEqual(PEP440Version("1.0RC1")?.description, "1.0rc1")
         XCTAssertEqual(PEP440Version("1.0-1")?.description, "1.0.post1")
-        XCTAssertEqual(MavenVersion("1.0-RC1").canonical, "1-rc-1")
-        XCTAssertEqual(MavenVersion("1.0.Final").canonical, "1")
+        XCTAssertEqual(MavenVersion("1.0-RC1")?.canonical, "1-rc-1")
+        XCTAssertEqual(MavenVersion("1.0.Final")?.canonical, "1")
         XCTAssertEqual(SemanticVersion("v1.2.3-rc.1+b")?.description, "1.2.3-rc.1")
     }
 }

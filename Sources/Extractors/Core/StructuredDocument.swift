@@ -15,26 +15,44 @@ public enum StructuredDocument {
     }
 
     /// YAML with every scalar kept as the text it was written as (`1.10` stays "1.10").
+    /// Within `DocumentLimits`: nesting checked before parsing, aliases expanded within a node budget.
     public static func yaml(_ bytes: [UInt8]) throws -> Any {
+        try DocumentLimits.checkYAML(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
+        let node: Node?
         do {
-            guard let node = try Yams.compose(yaml: text) else { return [String: Any]() }
-            return plain(node)
+            node = try Yams.compose(yaml: text)
         } catch {
             throw ExtractionError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "malformed")")
         }
+        guard let node else { return [String: Any]() }
+        var budget = DocumentLimits.maxYAMLNodes(forBytes: bytes.count)
+        guard let tree = plain(node, budget: &budget) else {
+            throw ExtractionError("not read: the YAML expands to more than \(DocumentLimits.maxYAMLNodes(forBytes: bytes.count)) nodes (aliases referenced too often)")
+        }
+        return tree
     }
 
-    private static func plain(_ node: Node) -> Any {
+    /// nil once `budget` nodes have been made: aliases are copies, so a small document can expand without end.
+    private static func plain(_ node: Node, budget: inout Int) -> Any? {
+        budget -= 1
+        guard budget >= 0 else { return nil }
         switch node {
         case .scalar(let scalar):
             return scalar.string
         case .sequence(let sequence):
-            return sequence.map(plain)
+            var list: [Any] = []
+            list.reserveCapacity(sequence.count)
+            for item in sequence {
+                guard let value = plain(item, budget: &budget) else { return nil }
+                list.append(value)
+            }
+            return list
         case .mapping(let mapping):
             var dictionary: [String: Any] = [:]
             for (key, value) in mapping {
-                dictionary[key.scalar?.string ?? "\(key)"] = plain(value)
+                guard let converted = plain(value, budget: &budget) else { return nil }
+                dictionary[key.scalar?.string ?? "\(key)"] = converted
             }
             return dictionary
         @unknown default:
@@ -42,7 +60,9 @@ public enum StructuredDocument {
         }
     }
 
+    /// Within `DocumentLimits`: UTF-8, control characters and nesting checked before toml++ sees it.
     public static func toml(_ bytes: [UInt8]) throws -> [String: Any] {
+        try DocumentLimits.checkTOML(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         do {
             return plain(try TOMLTable(string: text))
@@ -138,5 +158,48 @@ extension LineLocator {
         let header = "[[\(name)]]"
         return TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
             .filter { $0.element.trimmingCharacters(in: .whitespaces) == header }.map { $0.offset + 1 }
+    }
+}
+
+/// The lines of keys at a known place in a document, indexed once: looking each key up with
+/// `LineLocator.line(of:)` scans from the top every time, quadratic in large lockfiles.
+public struct KeyLines: Sendable {
+    private var first: [String: Int] = [:]
+
+    /// Every line that starts with exactly `indent` and then a non-space: each prefix of the rest
+    /// that ends just before a `:` is a key (`  /foo/1.0.0:` gives `/foo/1.0.0`; quotes are kept).
+    public init(yamlKeysAt indent: String, in bytes: [UInt8]) {
+        let prefix = Array(indent.utf8)
+        forEachLine(bytes) { number, line in
+            guard line.count > prefix.count, line.starts(with: prefix), line[line.startIndex + prefix.count] != 0x20 else { return }
+            let rest = line.dropFirst(prefix.count)
+            for index in rest.indices where rest[index] == 0x3A {
+                let key = String(decoding: rest[rest.startIndex..<index], as: UTF8.self)
+                if first[key] == nil { first[key] = number }
+            }
+        }
+    }
+
+    /// Every line of the form `<spaces>"key": {`: JSON object members (Pipfile.lock).
+    public init(jsonObjectKeysIn bytes: [UInt8]) {
+        let opener = Array("\": {".utf8)
+        forEachLine(bytes) { number, line in
+            guard let quote = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), line[quote] == 0x22,
+                  let end = line[(quote + 1)...].firstRange(of: opener) else { return }
+            let key = String(decoding: line[(quote + 1)..<end.lowerBound], as: UTF8.self)
+            if first[key] == nil { first[key] = number }
+        }
+    }
+
+    public func line(of key: String) -> Int? { first[key] }
+
+    private func forEachLine(_ bytes: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Void) {
+        var number = 1, start = 0
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            body(number, bytes[start..<i])
+            number += 1
+            start = i + 1
+        }
+        if start < bytes.count { body(number, bytes[start...]) }
     }
 }

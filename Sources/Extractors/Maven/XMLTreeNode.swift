@@ -25,7 +25,7 @@ final class XMLTreeNode {
     }
 
     static func parse(_ bytes: [UInt8]) throws -> XMLTreeNode {
-        let parser = XMLParser(data: Data(bytes))
+        let parser = XMLParser(data: Data(try XMLTreeNode.safeForParser(bytes)))
         parser.shouldResolveExternalEntities = false
         let builder = Builder(parser: parser)
         parser.delegate = builder
@@ -38,6 +38,23 @@ final class XMLTreeNode {
             throw XMLTreeError(line: line, reason: reason)
         }
         return root
+    }
+
+    /// FoundationXML traps on text that is not UTF-8, and libxml2 expands internal entities
+    /// without a budget. POMs need neither: entity declarations are refused, and Latin-1 text
+    /// (declared or not) is re-encoded as UTF-8 first.
+    static func safeForParser(_ bytes: [UInt8]) throws -> [UInt8] {
+        if bytes.firstRange(of: Array("<!ENTITY".utf8)) != nil {
+            throw XMLTreeError(line: 1, reason: "declares entities, which no POM needs: not read")
+        }
+        if String(validating: bytes, as: UTF8.self) != nil { return bytes }
+        // Every byte is a Latin-1 character: the text survives, only its encoding changes.
+        var text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        if let declaration = text.range(of: #"encoding\s*=\s*["'][^"']*["']"#, options: .regularExpression),
+           text[..<declaration.lowerBound].count < 100 {
+            text.replaceSubrange(declaration, with: "encoding=\"UTF-8\"")
+        }
+        return Array(text.utf8)
     }
 
     private final class Builder: NSObject, XMLParserDelegate {

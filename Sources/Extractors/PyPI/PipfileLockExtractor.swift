@@ -15,7 +15,7 @@ public struct PipfileLockExtractor: Extractor {
         guard root["default"] != nil || root["develop"] != nil || root["_meta"] != nil else {
             throw ExtractionError("not a Pipfile.lock: no default, develop or _meta section")
         }
-        let lines = LineLocator(input.contents)
+        let lines = KeyLines(jsonObjectKeysIn: input.contents)
         var result = Extraction()
         for (section, isDev) in [("default", false), ("develop", true)] {
             for (name, value) in root.dictionary(section) ?? [:] {
@@ -24,7 +24,7 @@ public struct PipfileLockExtractor: Extractor {
                 if let v = version, v.hasPrefix("==") { version = String(v.dropFirst(v.hasPrefix("===") ? 3 : 2)) }
                 let source = entry.string("git").map { "git+\($0)" } ?? entry.string("path") ?? entry.string("file")
                 if let package = PythonLockEntry.package(name: name, version: version, nonRegistrySource: source, isDev: isDev,
-                                                         location: input.location(line: lines.line(of: "\"\(name)\": {")),
+                                                         location: input.location(line: lines.line(of: name)),
                                                          extractor: id) {
                     result.packages.append(package)
                 }

@@ -23,7 +23,7 @@ public struct PnpmLockExtractor: Extractor {
         guard (5...9).contains(major) else {
             throw ExtractionError("unsupported pnpm lockfileVersion \(versionText) (fnaudit reads 5.x to 9.x)")
         }
-        let lines = LineLocator(input.contents)
+        let lines = KeyLines(yamlKeysAt: "  ", in: input.contents)
         var result = Extraction()
         let packages = root.dictionary("packages") ?? [:]
         let devOnlyV9 = major >= 9 ? devOnlyPackages(root) : []
@@ -66,7 +66,7 @@ public struct PnpmLockExtractor: Extractor {
         return Set(devSnapshots.map(stripPeers)).subtracting(prodPackages)
     }
 
-    private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: LineLocator) -> Package? {
+    private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: KeyLines) -> Package? {
         var spec = Substring(key)
         if spec.hasPrefix("/") { spec = spec.dropFirst() }
         // Peer-dependency suffixes: `(peer@2)` from 6.x on, `_peer@2` in 5.x.
@@ -80,7 +80,7 @@ public struct PnpmLockExtractor: Extractor {
             if let underscore = v.firstIndex(of: "_") { v = v[..<underscore] }
             version = String(v)
         }
-        let location = input.location(line: lines.line(of: "\n  \(key):").map { $0 + 1 } ?? lines.line(of: "\n  '\(key)':").map { $0 + 1 })
+        let location = input.location(line: lines.line(of: key) ?? lines.line(of: "'\(key)'"))
         let resolution = entry.dictionary("resolution") ?? [:]
         let nonRegistrySource = resolution.string("repo") ?? resolution.string("tarball") ?? resolution.string("directory")
         let isDev = entry.bool("dev")

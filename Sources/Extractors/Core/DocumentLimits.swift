@@ -1,0 +1,119 @@
+import FnauditModel
+
+/// Bounds on what parsing one untrusted YAML or TOML document may cost, checked on the bytes
+/// before a parser sees them: the parsers recurse once per nesting level (and toml++ asserts on
+/// some control characters), so a hostile document must be refused before it reaches them.
+public enum DocumentLimits {
+    /// Deepest nesting of lists, tables, mappings and dotted keys.
+    public static let maxNesting = 128
+    /// Nodes a YAML document may expand to, aliases included (a "billion laughs" document
+    /// references one anchor from many places: it is tiny on disk and huge in memory).
+    public static func maxYAMLNodes(forBytes count: Int) -> Int { max(1_000_000, count) }
+    /// Largest YAML or TOML document parsed into a tree: such trees take 30–80× the text.
+    public static let maxTreeBytes = 64 << 20
+
+    /// Checks a TOML document: UTF-8, no control characters but tab and line breaks (TOML forbids
+    /// them everywhere), and nesting within `maxNesting`. Throws `ExtractionError` with a line.
+    public static func checkTOML(_ bytes: [UInt8]) throws {
+        try checkSize(bytes, "TOML")
+        guard String(validating: bytes, as: UTF8.self) != nil else { throw ExtractionError("not valid TOML: not UTF-8 text") }
+        enum State { case normal, basic, literal, multiBasic, multiLiteral, comment }
+        var state = State.normal
+        var depth = 0, dots = 0, line = 1
+        var i = 0
+        func starts(_ quote: UInt8) -> Bool { i + 2 < bytes.count && bytes[i + 1] == quote && bytes[i + 2] == quote }
+        while i < bytes.count {
+            let b = bytes[i]
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D || b == 0x7F {
+                throw ExtractionError("not valid TOML: control character 0x\(String(b, radix: 16)) at line \(line)")
+            }
+            if b == 0x0A {
+                line += 1
+                dots = 0
+                if state == .comment || state == .basic || state == .literal { state = .normal }
+                i += 1
+                continue
+            }
+            switch state {
+            case .comment:
+                break
+            case .basic:
+                if b == 0x5C { i += 1 } else if b == 0x22 { state = .normal }
+            case .literal:
+                if b == 0x27 { state = .normal }
+            case .multiBasic:
+                if b == 0x5C { i += 1 } else if b == 0x22 && starts(0x22) { state = .normal; i += 2 }
+            case .multiLiteral:
+                if b == 0x27 && starts(0x27) { state = .normal; i += 2 }
+            case .normal:
+                switch b {
+                case 0x23: state = .comment
+                case 0x22: if starts(0x22) { state = .multiBasic; i += 2 } else { state = .basic }
+                case 0x27: if starts(0x27) { state = .multiLiteral; i += 2 } else { state = .literal }
+                case 0x5B, 0x7B: depth += 1
+                case 0x5D, 0x7D: depth -= 1
+                case 0x2E: dots += 1
+                default: break
+                }
+                if depth > maxNesting || dots > maxNesting {
+                    throw ExtractionError("not read: TOML nested deeper than \(maxNesting) levels at line \(line)")
+                }
+            }
+            i += 1
+        }
+    }
+
+    /// Checks a YAML document's nesting: flow collections (`[`, `{`) outside quotes, and block
+    /// levels (each deeper indentation, and each `- `/`? ` indicator that opens a level on a line).
+    public static func checkYAML(_ bytes: [UInt8]) throws {
+        try checkSize(bytes, "YAML")
+        var flow = 0, line = 1
+        var indents: [Int] = []
+        var i = 0
+        while i < bytes.count {
+            // One line: its indentation, its block indicators, then its flow brackets.
+            var column = 0
+            while i < bytes.count && bytes[i] == 0x20 { column += 1; i += 1 }
+            let lineStart = i
+            while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+            let content = bytes[lineStart..<i]
+            defer { line += 1; i += 1 }
+            guard let first = content.first, first != 0x23, first != 0x0D else { continue }
+            if flow == 0 {
+                while let last = indents.last, last >= column { indents.removeLast() }
+                indents.append(column)
+                // `- - - a` and `? - a` open one level per indicator on the same line.
+                var j = content.startIndex
+                while j + 1 < content.endIndex, content[j] == 0x2D || content[j] == 0x3F, content[j + 1] == 0x20 {
+                    indents.append(column + (j - content.startIndex) + 1)
+                    j += 2
+                }
+            }
+            var quote: UInt8? = nil
+            for b in content {
+                if let q = quote {
+                    if b == q { quote = nil }
+                    continue
+                }
+                switch b {
+                case 0x22, 0x27: quote = b
+                case 0x23: break
+                case 0x5B, 0x7B: flow += 1
+                case 0x5D, 0x7D: flow = max(0, flow - 1)
+                default: break
+                }
+                if b == 0x23 { break }
+                if flow + indents.count > maxNesting { break }
+            }
+            if flow + indents.count > maxNesting {
+                throw ExtractionError("not read: YAML nested deeper than \(maxNesting) levels at line \(line)")
+            }
+        }
+    }
+
+    private static func checkSize(_ bytes: [UInt8], _ format: String) throws {
+        guard bytes.count <= maxTreeBytes else {
+            throw ExtractionError("not read: \(bytes.count) bytes is over the \(maxTreeBytes >> 20) MiB limit for \(format) documents")
+        }
+    }
+}
