@@ -74,12 +74,16 @@ public enum OSVSource {
                 let reader = try ArchiveReader(bytes: bytes)
                 while let entry = try reader.nextEntry() {
                     guard entry.kind == .file else { continue }
-                    guard entry.name.lowercased().hasSuffix(".json") else { continue }
+                    guard let name = entry.name else {
+                        problems.append(ImportProblem(file: path, message: "an entry whose name is not valid text was skipped"))
+                        continue
+                    }
+                    guard name.lowercased().hasSuffix(".json") else { continue }
                     do {
                         let content = try reader.readEntry(limit: maxRecordBytes)
-                        documents.append(OSVDocument(source: path, entry: entry.name, bytes: content))
+                        documents.append(OSVDocument(source: path, entry: name, bytes: content))
                     } catch {
-                        problems.append(ImportProblem(file: "\(path)!/\(entry.name)", message: "\(error)"))
+                        problems.append(ImportProblem(file: "\(path)!/\(name)", message: "\(error)"))
                     }
                 }
             } catch {

@@ -4,8 +4,11 @@ import Foundation
 /// One entry of an archive, as the reader walks past it.
 public struct ArchiveEntry: Sendable {
     public enum Kind: Sendable { case file, directory, symlink, other }
-    /// The entry's name as stored in the archive: data, never a path to write to.
-    public let name: String
+    /// The entry's name as stored in the archive: data, never a path to write to. nil when the
+    /// archive's name cannot be read as text (a zip flagging a name UTF-8 that is not).
+    public let name: String?
+    /// Why `name` is nil.
+    public let nameProblem: String?
     public let kind: Kind
     /// The uncompressed size the archive declares, when it declares one.
     public let declaredSize: Int64?
@@ -100,26 +103,26 @@ public final class ArchiveReader {
         }
         guard let entry else { throw ArchiveError("entry without a header") }
         entryOpen = true
-        let name: String
+        let name: String?
         if let utf8 = archive_entry_pathname_utf8(entry) {
             name = String(cString: utf8)
         } else if let raw = archive_entry_pathname(entry) {
             name = String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
         } else {
-            name = ""
+            name = nil
         }
         let kind: ArchiveEntry.Kind
         switch archive_entry_filetype(entry) & 0o170000 {
         case 0o100000: kind = .file
         case 0o040000: kind = .directory
         case 0o120000: kind = .symlink
-        default: kind = name.hasSuffix("/") ? .directory : .other
+        default: kind = name?.hasSuffix("/") == true ? .directory : .other
         }
         let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
         currentDeclaredSize = size
         let encrypted = archive_entry_is_encrypted(entry) != 0
-        return ArchiveEntry(name: name, kind: kind == .other && name.hasSuffix("/") ? .directory : kind,
-                            declaredSize: size, isEncrypted: encrypted)
+        return ArchiveEntry(name: name, nameProblem: name == nil ? ArchiveReader.errorString(handle) : nil,
+                            kind: kind, declaredSize: size, isEncrypted: encrypted)
     }
 
     /// Whether a zip's bytes end with an end-of-central-directory record. Without one, libarchive

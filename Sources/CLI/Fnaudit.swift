@@ -21,8 +21,14 @@ struct Fnaudit: ParsableCommand {
             Foundation.exit(error.rawValue)
         } catch {
             // Help and --version exit 0; every usage error exits 2 (ArgumentParser's default is 64).
-            if exitCode(for: error) == .success { exit(withError: error) }
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            } else {
+                // Not a usage error: any other failure (SQLite, the file system) is one line too.
+                Console.error("\(error)")
+            }
             Foundation.exit(2)
         }
     }

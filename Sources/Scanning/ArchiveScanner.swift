@@ -55,6 +55,7 @@ final class ArchiveScanner: @unchecked Sendable {
     private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters) -> Extraction {
         var result = Extraction()
         var wanted = Array(repeating: [String](), count: analyzers.count)
+        var called = Array(repeating: false, count: analyzers.count)
         var files = MemoryFiles()
         var lastEntry: String?
         while true {
@@ -67,13 +68,17 @@ final class ArchiveScanner: @unchecked Sendable {
                 break
             }
             guard let entry else { break }
-            lastEntry = entry.name
+            guard let name = entry.name else {
+                let place = lastEntry.map { "the entry after \($0)" } ?? "the first entry"
+                result.issues.append(ScanIssue(location: location, message: "\(place) has a name that is not valid text (\(entry.nameProblem ?? "unreadable")): not read"))
+                continue
+            }
+            lastEntry = name
             counters.entries += 1
             if counters.entries > limits.entryCount {
                 result.issues.append(ScanIssue(location: location, message: "more than \(limits.entryCount) entries: the rest of the archive is not read"))
                 break
             }
-            let name = entry.name
             var here: Location { location.appending(entry: name) }
             if EntryName.isSuspicious(name) {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
@@ -147,14 +152,28 @@ final class ArchiveScanner: @unchecked Sendable {
                 }
                 continue
             }
+            if files.byteCount + bytes.count > limits.heldBytes && files.byteCount > 0 {
+                // Bound what one archive holds at once: hand what is held to the analyzers now.
+                analyze(location: location, wanted: &wanted, files: &files, called: &called, into: &result)
+            }
             files.add(normalized, bytes)
             for index in wantedBy { wanted[index].append(normalized) }
         }
-        // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see them.
-        for (index, analyzer) in analyzers.enumerated() {
-            result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files))
-        }
+        // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see
+        // them; every analyzer is called at least once per archive (a jar known only by its name).
+        analyze(location: location, wanted: &wanted, files: &files, called: &called, into: &result, final: true)
         return result
+    }
+
+    /// Runs each analyzer on the entries it wanted so far, then lets go of them.
+    private func analyze(location: Location, wanted: inout [[String]], files: inout MemoryFiles, called: inout [Bool],
+                         into result: inout Extraction, final: Bool = false) {
+        for (index, analyzer) in analyzers.enumerated() where !wanted[index].isEmpty || (final && !called[index]) {
+            result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files))
+            called[index] = true
+            wanted[index] = []
+        }
+        files = MemoryFiles()
     }
 }
 
@@ -188,7 +207,11 @@ extension ArchiveScanner {
 /// Entries kept in memory during one archive's scan, readable as siblings.
 struct MemoryFiles: SiblingFiles {
     private var storage: [String: [UInt8]] = [:]
-    mutating func add(_ name: String, _ bytes: [UInt8]) { storage[name] = bytes }
+    private(set) var byteCount = 0
+    mutating func add(_ name: String, _ bytes: [UInt8]) {
+        byteCount += bytes.count - (storage[name]?.count ?? 0)
+        storage[name] = bytes
+    }
     func read(_ path: String) throws -> [UInt8] {
         guard let bytes = storage[path] else { throw ExtractionError("not in the archive, or not read") }
         return bytes

@@ -31,7 +31,11 @@ enum DirectoryWalker {
                 let url = directory.appendingPathComponent(name)
                 let path = relative.isEmpty ? name : relative + "/" + name
                 var info = stat()
-                guard lstat(url.path, &info) == 0 else { continue }
+                guard lstat(url.path, &info) == 0 else {
+                    // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
+                    issues.append(ScanIssue(location: Location(path: url.path), message: "cannot be read: \(String(cString: strerror(errno)))"))
+                    continue
+                }
                 switch info.st_mode & S_IFMT {
                 case S_IFLNK:
                     continue

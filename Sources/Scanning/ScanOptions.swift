@@ -15,6 +15,9 @@ public struct ArchiveLimits: Sendable {
     public var totalBytes: Int64 = 2 << 30
     /// Largest entry read into memory (lockfiles, metadata, nested archives).
     public var entryBytes: Int = 64 << 20
+    /// Entries of one archive held in memory at once; past it, the analyzers get what is held
+    /// and it is let go (so an archive of many large lockfiles never sits whole in memory).
+    public var heldBytes: Int = 256 << 20
     /// Largest uncompressed:compressed ratio accepted for an entry that is read.
     public var compressionRatio: Int = 200
     /// Entries per archive, nested ones included.

@@ -15,8 +15,9 @@ struct CLI {
 
     @discardableResult
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    currentDirectory: URL? = nil) throws -> ToolResult {
-        try Tool.run([executable.path] + arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory)
+                    currentDirectory: URL? = nil, timeout: Double? = nil) throws -> ToolResult {
+        try Tool.run([executable.path] + arguments, stdin: stdin, environment: environment, currentDirectory: currentDirectory,
+                     timeout: timeout)
     }
 
     static func start(_ arguments: [String]) throws -> Process {

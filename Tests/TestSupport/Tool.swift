@@ -10,8 +10,9 @@ public struct ToolResult: Sendable {
 /// Runs any program, with fnaudit's tests' environment (no colour).
 public enum Tool {
     @discardableResult
+    /// Runs `command`; past `timeout` seconds it is killed (SIGKILL) and its status says so.
     public static func run(_ command: [String], stdin: String? = nil, environment: [String: String] = [:],
-                    currentDirectory: URL? = nil) throws -> ToolResult {
+                    currentDirectory: URL? = nil, timeout: Double? = nil) throws -> ToolResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0].hasPrefix("/") ? command[0] : "/usr/bin/env")
         process.arguments = command[0].hasPrefix("/") ? Array(command.dropFirst()) : command
@@ -25,6 +26,12 @@ public enum Tool {
         process.standardError = err
         process.standardInput = input
         try process.run()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak process] in
+                if process?.isRunning == true { kill(pid, SIGKILL) }
+            }
+        }
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         // Read both pipes before waiting, so a chatty child cannot block on a full pipe.

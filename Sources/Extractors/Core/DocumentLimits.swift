@@ -6,11 +6,36 @@ import FnauditModel
 public enum DocumentLimits {
     /// Deepest nesting of lists, tables, mappings and dotted keys.
     public static let maxNesting = 128
-    /// Nodes a YAML document may expand to, aliases included (a "billion laughs" document
-    /// references one anchor from many places: it is tiny on disk and huge in memory).
-    public static func maxYAMLNodes(forBytes count: Int) -> Int { max(1_000_000, count) }
-    /// Largest YAML or TOML document parsed into a tree: such trees take 30–80× the text.
+    /// Values (scalars, lists, tables) one YAML, TOML or JSON document may hold, aliases expanded:
+    /// parsed trees take 100–150 bytes a value, so this bounds a document to about 1 GB in memory.
+    /// The largest real lockfiles hold under 2 million. (A "billion laughs" YAML references one
+    /// anchor from many places: tiny on disk, endless once expanded.)
+    public static let maxValues = 8_000_000
+    /// Largest YAML or TOML document parsed into a tree.
     public static let maxTreeBytes = 64 << 20
+
+    /// At most one value per separator (`,` `:` `=` line break, `- `): an upper bound found without parsing.
+    static func checkValueCount(_ separators: Int, _ format: String) throws {
+        guard separators <= maxValues else {
+            throw ExtractionError("not read: the \(format) holds more than \(maxValues) values")
+        }
+    }
+
+    /// Checks a JSON document's size in values before JSONSerialization builds it (its nesting is
+    /// already limited to 512 by Foundation).
+    public static func checkJSON(_ bytes: [UInt8]) throws {
+        var separators = 0, inString = false, escaped = false
+        for b in bytes {
+            if inString {
+                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+            } else if b == 0x22 {
+                inString = true
+            } else if b == 0x2C || b == 0x3A {
+                separators += 1
+            }
+        }
+        try checkValueCount(separators, "JSON")
+    }
 
     /// Checks a TOML document: UTF-8, no control characters but tab and line breaks (TOML forbids
     /// them everywhere), and nesting within `maxNesting`. Throws `ExtractionError` with a line.
@@ -19,7 +44,7 @@ public enum DocumentLimits {
         guard String(validating: bytes, as: UTF8.self) != nil else { throw ExtractionError("not valid TOML: not UTF-8 text") }
         enum State { case normal, basic, literal, multiBasic, multiLiteral, comment }
         var state = State.normal
-        var depth = 0, dots = 0, line = 1
+        var depth = 0, dots = 0, line = 1, separators = 0
         var i = 0
         func starts(_ quote: UInt8) -> Bool { i + 2 < bytes.count && bytes[i + 1] == quote && bytes[i + 2] == quote }
         while i < bytes.count {
@@ -53,6 +78,7 @@ public enum DocumentLimits {
                 case 0x5B, 0x7B: depth += 1
                 case 0x5D, 0x7D: depth -= 1
                 case 0x2E: dots += 1
+                case 0x2C, 0x3D: separators += 1
                 default: break
                 }
                 if depth > maxNesting || dots > maxNesting {
@@ -61,13 +87,16 @@ public enum DocumentLimits {
             }
             i += 1
         }
+        try checkValueCount(separators + line, "TOML")
     }
 
     /// Checks a YAML document's nesting: flow collections (`[`, `{`) outside quotes, and block
     /// levels (each deeper indentation, and each `- `/`? ` indicator that opens a level on a line).
-    public static func checkYAML(_ bytes: [UInt8]) throws {
+    /// Returns how many values the text can hold without aliases, the budget for expanding them.
+    @discardableResult
+    public static func checkYAML(_ bytes: [UInt8]) throws -> Int {
         try checkSize(bytes, "YAML")
-        var flow = 0, line = 1
+        var flow = 0, line = 1, separators = 0
         var indents: [Int] = []
         var i = 0
         while i < bytes.count {
@@ -100,6 +129,7 @@ public enum DocumentLimits {
                 case 0x23: break
                 case 0x5B, 0x7B: flow += 1
                 case 0x5D, 0x7D: flow = max(0, flow - 1)
+                case 0x2C: separators += 1
                 default: break
                 }
                 if b == 0x23 { break }
@@ -109,6 +139,8 @@ public enum DocumentLimits {
                 throw ExtractionError("not read: YAML nested deeper than \(maxNesting) levels at line \(line)")
             }
         }
+        try checkValueCount(separators + line * 2, "YAML")
+        return min(maxValues, 2 * (separators + line * 2) + 100_000)
     }
 
     private static func checkSize(_ bytes: [UInt8], _ format: String) throws {

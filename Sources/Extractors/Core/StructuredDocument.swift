@@ -6,6 +6,7 @@ import Yams
 /// numbers. Extractors read every format through the same accessors below.
 public enum StructuredDocument {
     public static func json(_ bytes: [UInt8]) throws -> Any {
+        try DocumentLimits.checkJSON(bytes)
         do {
             return try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
         } catch {
@@ -17,7 +18,7 @@ public enum StructuredDocument {
     /// YAML with every scalar kept as the text it was written as (`1.10` stays "1.10").
     /// Within `DocumentLimits`: nesting checked before parsing, aliases expanded within a node budget.
     public static func yaml(_ bytes: [UInt8]) throws -> Any {
-        try DocumentLimits.checkYAML(bytes)
+        let valueBudget = try DocumentLimits.checkYAML(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         let node: Node?
         do {
@@ -26,9 +27,9 @@ public enum StructuredDocument {
             throw ExtractionError("not valid YAML: \(String(describing: error).split(separator: "\n").first ?? "malformed")")
         }
         guard let node else { return [String: Any]() }
-        var budget = DocumentLimits.maxYAMLNodes(forBytes: bytes.count)
+        var budget = valueBudget
         guard let tree = plain(node, budget: &budget) else {
-            throw ExtractionError("not read: the YAML expands to more than \(DocumentLimits.maxYAMLNodes(forBytes: bytes.count)) nodes (aliases referenced too often)")
+            throw ExtractionError("not read: the YAML expands to more than \(valueBudget) values (aliases referenced too often)")
         }
         return tree
     }
