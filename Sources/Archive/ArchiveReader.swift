@@ -27,8 +27,8 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
 /// bytes into memory (up to a limit) or move on, and libarchive skips what is not read.
 public final class ArchiveReader {
     private let handle: OpaquePointer
-    /// Keeps an in-memory archive alive while libarchive reads it.
-    private let backing: UnsafeMutableRawBufferPointer?
+    /// An in-memory archive, served to libarchive in small reads that are counted.
+    private let memory: MemorySource?
     private var entryOpen = false
     private var currentDeclaredSize: Int64?
     /// One read buffer per reader, reused for every entry.
@@ -38,7 +38,7 @@ public final class ArchiveReader {
     public init(path: String) throws {
         guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
         ArchiveReader.enableFormats(a)
-        backing = nil
+        memory = nil
         handle = a
         // On failure the handle is freed by deinit, which runs because every property is set.
         if archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK {
@@ -47,26 +47,37 @@ public final class ArchiveReader {
     }
 
     /// Opens an archive held in memory (a nested jar, a layer zip inside a function zip).
+    ///
+    /// Served through read/seek callbacks rather than `archive_read_open_memory`, so that the bytes
+    /// each entry really consumes are known: libarchive's own counter does not move while a stored
+    /// entry of an in-memory zip is read, which made every stored jar in a fat jar look like a bomb.
     public init(bytes: [UInt8]) throws {
         guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
         ArchiveReader.enableFormats(a)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 16)
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress, let target = buffer.baseAddress {
-                target.copyMemory(from: base, byteCount: source.count)
-            }
-        }
-        backing = buffer
+        let source = MemorySource(bytes)
+        memory = source
         handle = a
-        // On failure the handle and the buffer are freed by deinit, which runs because every property is set.
-        if archive_read_open_memory(a, buffer.baseAddress, bytes.count) != ARCHIVE_OK {
+        archive_read_set_callback_data(a, Unmanaged.passUnretained(source).toOpaque())
+        archive_read_set_read_callback(a) { _, context, buffer in
+            guard let context, let buffer else { return -1 }
+            return Unmanaged<MemorySource>.fromOpaque(context).takeUnretainedValue().read(into: buffer)
+        }
+        archive_read_set_seek_callback(a) { _, context, offset, whence in
+            guard let context else { return -1 }
+            return Unmanaged<MemorySource>.fromOpaque(context).takeUnretainedValue().seek(offset, whence)
+        }
+        archive_read_set_skip_callback(a) { _, context, request in
+            guard let context else { return 0 }
+            return Unmanaged<MemorySource>.fromOpaque(context).takeUnretainedValue().skip(request)
+        }
+        // On failure the handle and the source are freed by deinit, which runs because every property is set.
+        if archive_read_open1(a) != ARCHIVE_OK {
             throw ArchiveError(ArchiveReader.errorString(a))
         }
     }
 
     deinit {
         archive_read_free(handle)
-        backing?.deallocate()
     }
 
     /// The formats functions ship in. Not `format_all`: it includes text formats (mtree) that
@@ -146,7 +157,7 @@ public final class ArchiveReader {
     /// Bytes consumed from the underlying (compressed) stream so far: lets callers bound
     /// the compression ratio of what they read.
     public var compressedBytesConsumed: Int64 {
-        archive_filter_bytes(handle, -1)
+        memory?.served ?? archive_filter_bytes(handle, -1)
     }
 
     /// Why reading an entry stopped early.
@@ -173,7 +184,7 @@ public final class ArchiveReader {
         guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
         var out = [UInt8]()
         if let declared = currentDeclaredSize, declared > 0, declared <= Int64(limit) { out.reserveCapacity(Int(declared)) }
-        let compressedStart = archive_filter_bytes(handle, -1)
+        let compressedStart = compressedBytesConsumed
         while true {
             let n = chunk.withUnsafeMutableBytes { [handle] in archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
@@ -185,11 +196,60 @@ public final class ArchiveReader {
             guard budget(n) else { throw ReadFailure.budget }
             out.append(contentsOf: chunk[0..<n])
             if out.count > 1 << 20 {
-                let compressed = max(1, archive_filter_bytes(handle, -1) - compressedStart)
+                let compressed = max(1, compressedBytesConsumed - compressedStart)
                 if Int64(out.count) / compressed > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
             }
         }
         return out
+    }
+}
+
+/// An archive in memory, handed to libarchive 16 KiB at a time; `served` counts what it took.
+private final class MemorySource {
+    /// Owned copy: libarchive keeps pointers into it between calls.
+    private let bytes: UnsafeMutableRawBufferPointer
+    private var position = 0
+    private(set) var served: Int64 = 0
+    private static let chunk = 16 * 1024
+
+    init(_ source: [UInt8]) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 16)
+        source.withUnsafeBytes { buffer.copyMemory(from: $0) }
+        bytes = buffer
+        count = source.count
+    }
+
+    private let count: Int
+
+    deinit { bytes.deallocate() }
+
+    func read(into buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
+        let n = min(MemorySource.chunk, count - position)
+        guard n > 0, let base = bytes.baseAddress else { return 0 }
+        buffer.pointee = UnsafeRawPointer(base + position)
+        position += n
+        served += Int64(n)
+        return n
+    }
+
+    func seek(_ offset: Int64, _ whence: Int32) -> Int64 {
+        let base: Int64
+        switch whence {
+        case SEEK_SET: base = 0
+        case SEEK_CUR: base = Int64(position)
+        case SEEK_END: base = Int64(count)
+        default: return -1
+        }
+        let target = base + offset
+        guard target >= 0, target <= Int64(count) else { return -1 }
+        position = Int(target)
+        return target
+    }
+
+    func skip(_ request: Int64) -> Int64 {
+        let n = max(0, min(request, Int64(count - position)))
+        position += Int(n)
+        return n
     }
 }
 

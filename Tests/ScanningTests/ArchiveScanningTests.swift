@@ -55,6 +55,20 @@ final class ArchiveScanningTests: XCTestCase {
         inventory.issues.filter { $0.severity == severity }.map { "\($0.location): \($0.message)" }
     }
 
+    /// Jars stored (not deflated) inside a fat jar inside a function zip are read, not taken for
+    /// bombs: the ratio is measured from what each entry really consumed, at every depth.
+    func testFatJarsNestedInFunctionZipsAreRead() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let made = try Tool.run(["python3", Fixtures.repository.appendingPathComponent("Scripts/fixtures/fat-jars.py").path, directory.path])
+        XCTAssertEqual(made.status, 0, made.stderr)
+        for name in ["function-stored.zip", "function-deflated.zip", "function-with-layer.zip"] {
+            let inventory = InventoryScanner().inventory(of: [directory.appendingPathComponent(name).path])
+            XCTAssertEqual(keys(inventory), ["Maven org.apache.logging.log4j:log4j-core 2.14.1 exact", "Maven org.yaml:snakeyaml 1.26 exact"], name)
+            XCTAssertEqual(messages(inventory, .error), [], name)
+        }
+    }
+
     func testZipSlipNamesAreDataAndReported() {
         let inventory = adversarial("zip-slip.zip")
         XCTAssertEqual(messages(inventory, .warning).count, 2)
@@ -84,6 +98,9 @@ final class ArchiveScanningTests: XCTestCase {
         XCTAssertEqual(all.packages.first?.locations.count, 10_000)
         let limited = adversarial("many-nested.zip") { $0.archive.entryCount = 100 }
         XCTAssertTrue(messages(limited, .error).contains { $0.contains("more than 100 entries") })
+        let fewer = adversarial("many-nested.zip") { $0.archive.nestedArchives = 50 }
+        XCTAssertEqual(fewer.packages.first?.locations.count, 50)
+        XCTAssertTrue(messages(fewer, .error).contains { $0.contains("more than 50 archives inside one input") })
     }
 
     func testNestingDepthLimit() {
@@ -91,6 +108,11 @@ final class ArchiveScanningTests: XCTestCase {
         XCTAssertTrue(messages(inventory, .error).contains { $0.contains("nested deeper than 8") })
         let deeper = adversarial("deep-nesting.zip") { $0.archive.depth = 12 }
         XCTAssertEqual(keys(deeper), ["PyPI deep 1.0 exact"])
+        // The fixture nests 10 archives: a depth of 10 opens every one of them, 9 all but the last.
+        XCTAssertEqual(keys(adversarial("deep-nesting.zip") { $0.archive.depth = 10 }), ["PyPI deep 1.0 exact"])
+        let nine = adversarial("deep-nesting.zip") { $0.archive.depth = 9 }
+        XCTAssertEqual(keys(nine), [])
+        XCTAssertTrue(messages(nine, .error).contains { $0.contains("level0.zip: archive nested deeper than 9") }, "\(messages(nine, .error))")
     }
 
     func testTruncatedZipKeepsWhatCameBeforeTheDamage() {
