@@ -8,14 +8,14 @@
 //          → Reporting (renders a finished report) → CLI (options → request, report → stdout, outcome → exit code)
 //
 //   Model        ← Versioning, Archive, Extractors, Advisory
-//   Extractors   → Model, Yams, TOMLKit                 (analyzers; never the database)
+//   Extractors   → Model, Versioning, Yams, TOMLKit     (analyzers; never the database)
 //   Scanning     → Model, Archive, Extractors           (never SQLite, the report, or colour)
 //   Advisory     → Model                                (OSV types, CVSS, the AdvisorySource protocol)
 //   AdvisoryDB   → Advisory, Archive, GRDB, Crypto      (the SQLite store, refresh, OSV exports)
 //   Matching     → Advisory, Versioning                 (never AdvisoryDB)
 //   Policy       → Matching, Extractors (TOML reader)   (.fnaudit.toml, suppressions, AuditReport, the gate)
 //   Reporting    → Policy, Advisory, Rainbow            (table, JSON, SARIF, CycloneDX, Markdown, explain)
-//   Audit        → Scanning, AdvisoryDB, Matching, Policy  (the library facade: Audit.run(AuditRequest))
+//   Audit        → Scanning, AdvisoryDB, Matching, Policy, Crypto  (the library facade: Audit.run(AuditRequest); jar digests)
 //   fnaudit      → Audit, Reporting, ArgumentParser     (the only target that knows ArgumentParser)
 import PackageDescription
 
@@ -49,8 +49,14 @@ let package = Package(
         .target(name: "FnauditArchive", dependencies: ["CArchive"], path: "Sources/Archive"),
         .target(
             name: "FnauditExtractors",
-            dependencies: ["FnauditModel", "Yams", "TOMLKit"],
-            path: "Sources/Extractors"
+            dependencies: ["FnauditModel", "FnauditVersioning", "Yams", "TOMLKit"],
+            path: "Sources/Extractors",
+            // Compiled into the binary (no resource bundle to ship): jar manifest keys → Maven coordinates.
+            resources: [
+                .embedInCode("Maven/Data/java-coordinates.tsv"),
+                .embedInCode("Maven/Data/java-coordinates-versioned.tsv"),
+                .embedInCode("Maven/Data/java-coordinates-ambiguous.tsv"),
+            ]
         ),
         .target(
             name: "FnauditAdvisoryDB",
@@ -82,7 +88,8 @@ let package = Package(
         ),
         .target(
             name: "FnauditAudit",
-            dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditAdvisoryDB", "FnauditMatching", "FnauditPolicy", "FnauditScanning"],
+            dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditAdvisoryDB", "FnauditExtractors", "FnauditMatching", "FnauditPolicy",
+                           "FnauditScanning", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Audit"
         ),
         .executableTarget(

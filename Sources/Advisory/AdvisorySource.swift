@@ -86,6 +86,8 @@ public protocol AdvisorySource: Sendable {
     func affectedEntries(ecosystem: Ecosystem, names: Set<String>) throws -> [String: [AffectedEntry]]
     /// The advisories with these keys.
     func advisories(keys: Set<Int64>) throws -> [Int64: AdvisorySummary]
+    /// Every Maven `groupId:artifactId` the advisories name with this artifactId.
+    func mavenNames(artifactId: String) throws -> [String]
 }
 
 /// Parsed OSV records held in memory.
@@ -115,5 +117,9 @@ public struct InMemoryAdvisorySource: AdvisorySource {
 
     public func advisories(keys: Set<Int64>) throws -> [Int64: AdvisorySummary] {
         summaries.filter { keys.contains($0.key) }
+    }
+
+    public func mavenNames(artifactId: String) throws -> [String] {
+        (entries[.maven] ?? [:]).keys.filter { $0.hasSuffix(":" + artifactId) }.sorted()
     }
 }

@@ -103,6 +103,15 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
         }
     }
 
+    public func mavenNames(artifactId: String) throws -> [String] {
+        try read { db in
+            try String.fetchAll(db, sql: """
+                SELECT DISTINCT package FROM affected WHERE ecosystem = 'Maven' AND substr(package, -length(?1) - 1) = ':' || ?1
+                ORDER BY package
+                """, arguments: [artifactId])
+        }
+    }
+
     private static func summary(_ row: Row) throws -> AdvisorySummary {
         let aliases: String = try row.decode(forColumn: "aliases")
         let severity: String = try row.decode(forColumn: "severity")

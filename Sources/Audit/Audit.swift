@@ -1,6 +1,7 @@
 import Foundation
 import FnauditAdvisory
 import FnauditAdvisoryDB
+import FnauditExtractors
 import FnauditMatching
 import FnauditModel
 import FnauditPolicy
@@ -42,23 +43,59 @@ public enum AuditError: Error, CustomStringConvertible, Sendable {
 public enum Audit {
     /// Packages only, no advisories: what `fnaudit inventory` shows.
     public static func inventory(_ request: AuditRequest) -> AuditReport {
-        let inventory = InventoryScanner(options: request.scan).inventory(of: request.inputs)
+        let inventory = scan(request)
         return AuditReport(inputs: request.inputs, packages: inventory.packages, match: nil, issues: inventory.issues,
-                           database: nil, includeDev: request.includeDev)
+                           database: nil, includeDev: request.includeDev, unidentified: inventory.unidentified)
+    }
+
+    /// The walk, with jar digests computed.
+    static func scan(_ request: AuditRequest) -> Inventory {
+        var options = request.scan
+        if options.digester == nil { options.digester = CryptoDigester() }
+        return InventoryScanner(options: options).inventory(of: request.inputs)
     }
 
     /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let suppressions = try loadSuppressions(request)
         let store = try openDatabase(request)
-        let inventory = InventoryScanner(options: request.scan).inventory(of: request.inputs)
+        var inventory = scan(request)
         do {
+            try identifyByAdvisoryNames(&inventory, store)
             let match = try Matcher(source: store).match(inventory.packages)
             return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
-                               database: try store.provenance(), includeDev: request.includeDev, suppressions: suppressions)
+                               database: try store.provenance(), includeDev: request.includeDev,
+                               unidentified: inventory.unidentified, suppressions: suppressions)
         } catch {
             throw AuditError.database("\(error)")
         }
+    }
+
+    /// A jar known only by its file name (`jsoup-1.14.2.jar`) is identified when the advisories
+    /// name exactly one Maven package with that artifactId; with none or several it stays unidentified.
+    static func identifyByAdvisoryNames(_ inventory: inout Inventory, _ source: any AdvisorySource) throws {
+        var found: [Package] = []
+        var still: [UnidentifiedArtifact] = []
+        var names: [String: [String]] = [:]
+        for artifact in inventory.unidentified {
+            guard let artifactId = artifact.artifactHint, let version = artifact.versionHint else {
+                still.append(artifact)
+                continue
+            }
+            if names[artifactId] == nil { names[artifactId] = try source.mavenNames(artifactId: artifactId) }
+            guard let candidates = names[artifactId], candidates.count == 1, let name = candidates.first else {
+                still.append(artifact)
+                continue
+            }
+            var package = Package(ecosystem: .maven, name: name, version: version, locations: [artifact.location], extractor: .jarFileName)
+            package.identification = Identification(method: "advisory-database",
+                                                    evidence: "the only Maven package named \(artifactId) in the advisories")
+            package.digests = artifact.digests
+            found.append(package)
+        }
+        guard !found.isEmpty else { return }
+        inventory.packages = PackageMerger.merge(inventory.packages + found)
+        inventory.unidentified = still
     }
 
     /// Opens the database, building it from the shipped snapshot on first use.

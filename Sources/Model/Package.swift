@@ -27,6 +27,10 @@ public struct Package: Hashable, Codable, Sendable {
     public var extractors: [ExtractorID]
     /// A PEP 508 environment marker that conditions the requirement (`python_version < "3.8"`).
     public var environmentMarker: String?
+    /// How the name was worked out when no file states it (a jar known by its manifest or file name).
+    public var identification: Identification?
+    /// Digests of the file that is this package (a jar), when it holds exactly this one package.
+    public var digests: FileDigests?
 
     public init(
         ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,
@@ -55,6 +59,57 @@ public struct Package: Hashable, Codable, Sendable {
         // Without an exact version, what was written instead (a git URL, a range) tells packages apart.
         PackageIdentity(ecosystem: ecosystem, name: normalizedName, version: versionKind == .exact ? version : version + " " + (versionNote ?? ""),
                         versionKind: versionKind)
+    }
+}
+
+/// A package name inferred from evidence that does not state Maven coordinates, so users can judge it.
+public struct Identification: Hashable, Codable, Sendable {
+    /// `manifest:Bundle-SymbolicName`, `manifest:Automatic-Module-Name`, `manifest:Implementation-Title`,
+    /// `file-name`, or `advisory-database` (the only Maven name in the advisories with that artifactId).
+    public var method: String
+    /// The value it was read from (`org.apache.log4j`, `log4j-1.2.17.jar`).
+    public var evidence: String
+
+    public init(method: String, evidence: String) {
+        self.method = method
+        self.evidence = evidence
+    }
+}
+
+/// SHA-1 (what Maven Central indexes) and SHA-256 of a file, lowercase hex.
+public struct FileDigests: Hashable, Codable, Sendable {
+    public var sha1: String
+    public var sha256: String
+
+    public init(sha1: String, sha256: String) {
+        self.sha1 = sha1
+        self.sha256 = sha256
+    }
+}
+
+/// Computes `FileDigests`. Injected into the walk, so the inventory layer needs no crypto library.
+public protocol FileDigester: Sendable {
+    func digests(of bytes: [UInt8]) -> FileDigests
+    func digests(ofFile path: String) -> FileDigests?
+}
+
+/// A file that holds code (a jar) but whose package could not be identified: listed, never
+/// matched, never given a made-up name.
+public struct UnidentifiedArtifact: Hashable, Codable, Sendable {
+    public var location: Location
+    public var digests: FileDigests?
+    /// What was looked at and why it was not enough.
+    public var reason: String
+    /// The artifactId and version the file name suggests, for a lookup in the advisory database.
+    public var artifactHint: String?
+    public var versionHint: String?
+
+    public init(location: Location, digests: FileDigests?, reason: String, artifactHint: String? = nil, versionHint: String? = nil) {
+        self.location = location
+        self.digests = digests
+        self.reason = reason
+        self.artifactHint = artifactHint
+        self.versionHint = versionHint
     }
 }
 

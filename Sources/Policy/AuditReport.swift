@@ -12,6 +12,8 @@ public struct AuditReport: Sendable {
     public var findings: [Finding]
     public var unevaluated: [Unevaluated]
     public var issues: [ScanIssue]
+    /// Jars whose package could not be identified: listed, never matched, never counted as safe.
+    public var unidentified: [UnidentifiedArtifact]
     public var safeUpgrades: [PackageIdentity: String]
     /// Where the advisories came from; nil for an inventory (nothing was matched).
     public var database: AdvisoryProvenance?
@@ -23,8 +25,10 @@ public struct AuditReport: Sendable {
 
     /// Applies `suppressions` to a match. `match` nil makes an inventory report.
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
-                includeDev: Bool, suppressions: [Suppression] = [], today: String = CalendarDay.today()) {
+                includeDev: Bool, unidentified: [UnidentifiedArtifact] = [], suppressions: [Suppression] = [],
+                today: String = CalendarDay.today()) {
         self.inputs = inputs
+        self.unidentified = unidentified
         self.includeDev = includeDev
         self.packages = packages.filter { includeDev || !$0.isDev }
         let kept = Set(self.packages.map(\.identity))
@@ -64,6 +68,10 @@ public struct AuditReport: Sendable {
 
     public var errors: [ScanIssue] { issues.filter { $0.severity == .error } }
     public var warnings: [ScanIssue] { issues.filter { $0.severity == .warning } }
+
+    public func findings(of package: Package) -> [Finding] {
+        findings.filter { $0.package.identity == package.identity }
+    }
 
     public func packageCounts() -> [Ecosystem: Int] {
         Dictionary(grouping: packages, by: \.ecosystem).mapValues(\.count)

@@ -72,8 +72,20 @@ public enum CycloneDXReport {
             "properties": [["name": "fnaudit:ecosystem", "value": package.ecosystem.rawValue],
                            ["name": "fnaudit:extractor", "value": package.extractors.map(\.displayName).joined(separator: ", ")],
                            ["name": "fnaudit:version-kind", "value": package.versionKind.rawValue]]
-                + (package.versionNote.map { [["name": "fnaudit:version-note", "value": $0]] } ?? []),
+                + (package.versionNote.map { [["name": "fnaudit:version-note", "value": $0]] } ?? [])
+                + (package.identification.map { [["name": "fnaudit:identified-by", "value": "\($0.method): \($0.evidence)"]] } ?? []),
         ]
+        if let digests = package.digests {
+            component["hashes"] = [["alg": "SHA-1", "content": digests.sha1], ["alg": "SHA-256", "content": digests.sha256]]
+        }
+        if package.identification != nil {
+            // CycloneDX's own words for "worked out, not read": identity evidence with a method and confidence.
+            component["evidence"] = (component["evidence"] as? [String: Any] ?? [:]).merging(["identity": [[
+                "field": "purl", "confidence": 0.7,
+                "methods": [["technique": package.identification?.method == "file-name" ? "filename" : "manifest-analysis",
+                             "confidence": 0.7, "value": package.identification?.evidence ?? ""]],
+            ]]]) { $1 }
+        }
         if !package.version.isEmpty { component["version"] = package.version }
         if let group { component["group"] = group }
         if package.isDev { component["scope"] = "excluded" }   // not part of what runs

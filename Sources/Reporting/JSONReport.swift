@@ -17,6 +17,7 @@ public enum JSONReport {
         var packages: [PackageEntry]
         var findings: [FindingEntry]?
         var unevaluated: [UnevaluatedEntry]?
+        var unidentified: [UnidentifiedEntry]?
         var errors: [IssueEntry]
         var warnings: [IssueEntry]
         var summary: Summary
@@ -58,6 +59,14 @@ public enum JSONReport {
         var extractors: [String]
         var locations: [LocationEntry]
         var safeUpgrade: String?
+        var identification: Identification?
+        var hashes: FileDigests?
+    }
+    struct UnidentifiedEntry: Encodable {
+        var location: LocationEntry
+        var sha1: String?
+        var sha256: String?
+        var reason: String
     }
     struct FindingEntry: Encodable {
         var id: String
@@ -90,6 +99,7 @@ public enum JSONReport {
     }
     struct Summary: Encodable {
         var packages: [String: Int]
+        var unidentified: Int?
         var findings: [String: Int]?
         var suppressed: Int?
         var errors: Int
@@ -105,7 +115,8 @@ public enum JSONReport {
                 return PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
                                     versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
                                     dev: p.isDev, extractors: p.extractors.map(\.displayName),
-                                    locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity])
+                                    locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
+                                    identification: p.identification, hashes: p.digests)
             },
             findings: withFindings ? report.findings.map { f in
                 FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
@@ -116,9 +127,13 @@ public enum JSONReport {
                              })
             } : nil,
             unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
+            unidentified: report.unidentified.isEmpty ? nil : report.unidentified.map {
+                UnidentifiedEntry(location: LocationEntry($0.location), sha1: $0.digests?.sha1, sha256: $0.digests?.sha256, reason: $0.reason)
+            },
             errors: report.errors.map(issue), warnings: report.warnings.map(issue),
             summary: Summary(
                 packages: Dictionary(uniqueKeysWithValues: Ecosystem.allCases.map { ($0.rawValue, report.packageCounts()[$0] ?? 0) }),
+                unidentified: report.unidentified.isEmpty ? nil : report.unidentified.count,
                 findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,
                 suppressed: withFindings ? report.findings.count - report.activeFindings.count : nil,
                 errors: report.errors.count, warnings: report.warnings.count))

@@ -19,7 +19,8 @@ public enum TableReport {
                     let ids = ([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(3)
                     let score = finding.cvssScore.map { String(format: " %.1f", $0) } ?? ""
                     rows.append([
-                        i == 0 ? package.ecosystem.rawValue : "", i == 0 ? package.name : "", i == 0 ? package.version : "",
+                        i == 0 ? package.ecosystem.rawValue : "", i == 0 ? package.name + (package.identification != nil ? " (inferred)" : "") : "",
+                        i == 0 ? package.version : "",
                         ids.joined(separator: ", "), finding.severity.rawValue + score,
                         finding.fixedVersions.first ?? "-",
                         i == 0 ? locationText(package) : "",
@@ -51,6 +52,15 @@ public enum TableReport {
                 out += DisplayText.escaped(line) + "\n"
             }
         }
+        if !report.unidentified.isEmpty {
+            out += "\nJars that could not be identified (not checked):\n"
+            for artifact in report.unidentified {
+                out += DisplayText.escaped("  \(artifact.location)" + (artifact.digests.map { " sha1 \($0.sha1)" } ?? "") + ": \(artifact.reason)") + "\n"
+            }
+        }
+        if report.packages.contains(where: { $0.identification != nil && !report.findings(of: $0).isEmpty }) {
+            out += "\n(inferred): identified from a jar's manifest or file name, not from Maven metadata (--format json shows the evidence).\n"
+        }
         if !report.errors.isEmpty {
             out += "\nErrors:\n"
             for e in report.errors { out += DisplayText.escaped("  \(e.location): \(e.message)") + "\n" }
@@ -70,6 +80,7 @@ public enum TableReport {
         if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
         if report.findings.count > active { line += "; \(report.findings.count - active) suppressed" }
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
+        if !report.unidentified.isEmpty { line += "; \(report.unidentified.count) unidentified jar\(report.unidentified.count == 1 ? "" : "s")" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
         if let date = report.database?.snapshotDate { line += "; advisory snapshot \(date)" }
         if !report.includeDev { line += "; dev dependencies excluded" }
@@ -121,7 +132,12 @@ public enum InventoryTable {
         for p in report.packages {
             let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"
             let fields = [p.ecosystem.rawValue, p.name, version] + (p.isDev ? ["dev"] : []) + [TableReport.locationText(p)]
+                + (p.identification.map { ["inferred from \($0.method) \($0.evidence)"] } ?? [])
             text += fields.map { DisplayText.escaped($0) }.joined(separator: "\t") + "\n"
+        }
+        for artifact in report.unidentified {
+            text += ["Maven", "(unidentified)", "", DisplayText.escaped(artifact.location.description), DisplayText.escaped(artifact.reason)]
+                .joined(separator: "\t") + "\n"
         }
         return text + TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
     }

@@ -12,12 +12,14 @@ import FnauditModel
 final class ArchiveScanner: @unchecked Sendable {
     let limits: ArchiveLimits
     let analyzers: [any Analyzer]
+    let digester: (any FileDigester)?
     private let lock = NSLock()
     private var bytesRead: Int64 = 0
 
-    init(limits: ArchiveLimits, analyzers: [any Analyzer]) {
+    init(limits: ArchiveLimits, analyzers: [any Analyzer], digester: (any FileDigester)? = nil) {
         self.limits = limits
         self.analyzers = analyzers
+        self.digester = digester
     }
 
     /// Charges `n` bytes to the scan-wide budget; false once it is spent.
@@ -34,7 +36,8 @@ final class ArchiveScanner: @unchecked Sendable {
         do {
             let reader = try ArchiveReader(path: path)
             var counters = Counters()
-            var result = scan(reader, location: location, depth: 1, counters: &counters)
+            let digests = JavaArchiveExtractor.isJavaArchive(path) ? digester?.digests(ofFile: path) : nil
+            var result = scan(reader, location: location, depth: 1, counters: &counters, digests: digests)
             let head = ArchiveScanner.bytes(of: path, tail: false)
             if let issue = ArchiveScanner.truncatedZip(head: head, tail: ArchiveScanner.bytes(of: path, tail: true), location) {
                 result.issues.append(issue)
@@ -52,7 +55,8 @@ final class ArchiveScanner: @unchecked Sendable {
         var nestedArchives = 0
     }
 
-    private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters) -> Extraction {
+    private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters,
+                      digests: FileDigests?) -> Extraction {
         var result = Extraction()
         var wanted = Array(repeating: [String](), count: analyzers.count)
         var called = Array(repeating: false, count: analyzers.count)
@@ -138,12 +142,12 @@ final class ArchiveScanner: @unchecked Sendable {
                 do {
                     let nested = try ArchiveReader(bytes: bytes)
                     let entriesBefore = counters.entries
-                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters)
+                    let digests = JavaArchiveExtractor.isJavaArchive(normalized) ? digester?.digests(of: bytes) : nil
+                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests)
                     if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: Array(bytes.prefix(512)), here) {
                         result.issues.append(issue)
                     }
-                    result.packages += inner.packages
-                    result.issues += inner.issues
+                    result += inner
                     if let issue = ArchiveScanner.truncatedZip(head: Array(bytes.prefix(4)), tail: Array(bytes.suffix(66_000)), here) {
                         result.issues.append(issue)
                     }
@@ -154,22 +158,23 @@ final class ArchiveScanner: @unchecked Sendable {
             }
             if files.byteCount + bytes.count > limits.heldBytes && files.byteCount > 0 {
                 // Bound what one archive holds at once: hand what is held to the analyzers now.
-                analyze(location: location, wanted: &wanted, files: &files, called: &called, into: &result)
+                analyze(location: location, digests: digests, wanted: &wanted, files: &files, called: &called, into: &result)
             }
             files.add(normalized, bytes)
             for index in wantedBy { wanted[index].append(normalized) }
         }
         // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see
         // them; every analyzer is called at least once per archive (a jar known only by its name).
-        analyze(location: location, wanted: &wanted, files: &files, called: &called, into: &result, final: true)
+        analyze(location: location, digests: digests, wanted: &wanted, files: &files, called: &called, into: &result, final: true)
         return result
     }
 
     /// Runs each analyzer on the entries it wanted so far, then lets go of them.
-    private func analyze(location: Location, wanted: inout [[String]], files: inout MemoryFiles, called: inout [Bool],
-                         into result: inout Extraction, final: Bool = false) {
+    private func analyze(location: Location, digests: FileDigests?, wanted: inout [[String]], files: inout MemoryFiles,
+                         called: inout [Bool], into result: inout Extraction, final: Bool = false) {
         for (index, analyzer) in analyzers.enumerated() where !wanted[index].isEmpty || (final && !called[index]) {
-            result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files))
+            result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files,
+                                                 digests: digests))
             called[index] = true
             wanted[index] = []
         }

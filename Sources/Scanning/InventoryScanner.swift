@@ -8,6 +8,8 @@ public struct Inventory: Sendable {
     public var packages: [Package]
     /// Unreadable files and entries (errors) and things worth knowing (warnings).
     public var issues: [ScanIssue]
+    /// Jars whose package could not be identified.
+    public var unidentified: [UnidentifiedArtifact]
 }
 
 /// Walks source trees, single files and archives once each and hands what it meets to the
@@ -27,7 +29,7 @@ public struct InventoryScanner: Sendable {
         for input in inputs {
             plan(input, jobs: &planned, issues: &issues)
         }
-        let walk = Walk(analyzers: analyzers, archive: ArchiveScanner(limits: options.archive, analyzers: analyzers))
+        let walk = Walk(analyzers: analyzers, archive: ArchiveScanner(limits: options.archive, analyzers: analyzers, digester: options.digester))
         let jobs = planned
         let done = SharedCounter()
         let progress = options.progress
@@ -37,12 +39,15 @@ public struct InventoryScanner: Sendable {
             return walk.run(jobs[i], maxFileBytes: maxFileBytes)
         }
         var packages: [Package] = []
+        var unidentified: [UnidentifiedArtifact] = []
         for extraction in results {
             packages += extraction.packages
             issues += extraction.issues
+            unidentified += extraction.unidentified
         }
         issues += InstalledVersusLocked.mismatches(packages)
-        return Inventory(packages: PackageMerger.merge(packages), issues: issues)
+        return Inventory(packages: PackageMerger.merge(packages), issues: issues,
+                         unidentified: unidentified.sorted { $0.location < $1.location })
     }
 
     /// One unit of work: the wanted files of a tree (or one file named on the command line), or an archive.

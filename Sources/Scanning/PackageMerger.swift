@@ -3,8 +3,8 @@ import FnauditModel
 
 /// The same package found in several places is one package with every location. Linear in the
 /// number of sightings: a bundle can hold the same package thousands of times.
-enum PackageMerger {
-    static func merge(_ packages: [Package]) -> [Package] {
+public enum PackageMerger {
+    public static func merge(_ packages: [Package]) -> [Package] {
         var merged: [Package] = []
         var keys: [PackageIdentity] = []
         var seenLocations: [Set<Location>] = []

@@ -1,3 +1,5 @@
+import FnauditModel
+
 /// Limits and switches for one scan. Every limit has a safe default and can be raised.
 public struct ScanOptions: Sendable {
     /// Largest lockfile or manifest read from disk (a 1 GB "package-lock.json" is refused, not read).
@@ -5,6 +7,8 @@ public struct ScanOptions: Sendable {
     /// Archive limits (see `ArchiveLimits`).
     public var archive = ArchiveLimits()
     public var progress: (@Sendable (_ phase: String, _ done: Int, _ total: Int) -> Void)?
+    /// Computes the digests of every jar met (CycloneDX hashes, unidentified jars); none without it.
+    public var digester: (any FileDigester)?
 
     public init() {}
 }

@@ -85,3 +85,17 @@ final class EndToEndTests: XCTestCase {
         XCTAssertNotNil(report.database?.snapshotDate)
     }
 }
+
+/// Jars known only by their manifest are matched under their real coordinates.
+final class JarIdentificationTests: XCTestCase {
+    func testLog4j1FromItsManifestFindsItsCriticalAdvisory() throws {
+        var request = AuditRequest(inputs: [Fixtures.path("java-archive/log4j-1.2-1.2.17.jar")])
+        request.databasePath = try ShippedDatabase.path()
+        let report = try Audit.run(request)
+        XCTAssertTrue(report.findings.contains { $0.aliases.contains("CVE-2019-17571") || $0.advisoryIDs.contains("CVE-2019-17571") },
+                      report.findings.map(\.id).joined(separator: " "))
+        let log4j = try XCTUnwrap(report.packages.first)
+        XCTAssertEqual(log4j.digests?.sha1.count, 40)
+        XCTAssertEqual(log4j.digests?.sha256.count, 64)
+    }
+}

@@ -41,8 +41,10 @@ final class ArchiveScanningTests: XCTestCase {
         XCTAssertEqual(package("com.google.guava:guava")?.version, "29.0-jre", "every pom.properties of a shaded jar")
         XCTAssertEqual(package("commons-collections:commons-collections")?.extractors.map(\.displayName), ["pom.properties"])
         XCTAssertEqual(package("org.apache.commons:commons-text")?.extractors.map(\.displayName), ["MANIFEST.MF (Bundle-SymbolicName)"])
-        XCTAssertEqual(package("mystery-lib")?.extractors.map(\.displayName), ["jar file name"])
-        XCTAssertEqual(package("mystery-lib")?.versionKind, .unresolved, "no groupId: listed, never matched")
+        XCTAssertEqual(package("org.apache.commons:commons-text")?.identification?.method, "manifest:Bundle-SymbolicName")
+        // A jar nothing identifies is listed as such, with its digests, and never given a name.
+        XCTAssertFalse(java.packages.contains { $0.name.contains("mystery") })
+        XCTAssertEqual(java.unidentified.map { $0.location.fileName }, ["mystery-lib-0.3.1.jar"])
     }
 
     private func adversarial(_ name: String, _ configure: (inout ScanOptions) -> Void = { _ in }) -> Inventory {
@@ -67,6 +69,23 @@ final class ArchiveScanningTests: XCTestCase {
             XCTAssertEqual(keys(inventory), ["Maven org.apache.logging.log4j:log4j-core 2.14.1 exact", "Maven org.yaml:snakeyaml 1.26 exact"], name)
             XCTAssertEqual(messages(inventory, .error), [], name)
         }
+    }
+
+    /// Real jars without pom.properties (Tests/Fixtures/java-archive, from Debian): identified with
+    /// their real Maven coordinates, marked as inferred, with their digests.
+    func testManifestOnlyJarsGetTheirRealCoordinates() throws {
+        var options = ScanOptions()
+        options.digester = FixedDigester()
+        let inventory = InventoryScanner(options: options).inventory(of: [Fixtures.path("java-archive")])
+        XCTAssertEqual(keys(inventory), [
+            "Maven commons-logging:commons-logging 1.2 exact", "Maven commons-logging:commons-logging-api 1.2 exact",
+            "Maven javax.inject:javax.inject 1.0 exact", "Maven log4j:log4j 1.2.17 exact", "Maven org.apache.tomcat:tomcat-api 9.0.70 exact",
+            "Maven org.lz4:lz4-java 1.8.0 exact", "Maven org.tukaani:xz 1.9 exact",
+        ])
+        XCTAssertTrue(inventory.packages.allSatisfy { $0.identification != nil && $0.digests?.sha1.hasPrefix("size-") == true })
+        XCTAssertEqual(inventory.packages.first { $0.name == "log4j:log4j" }?.identification,
+                       Identification(method: "manifest:Bundle-SymbolicName", evidence: "org.apache.log4j"))
+        XCTAssertEqual(inventory.unidentified, [])
     }
 
     func testZipSlipNamesAreDataAndReported() {
@@ -163,5 +182,13 @@ final class ArchiveScanningTests: XCTestCase {
         let inventory = InventoryScanner().inventory(of: [directory.path])
         XCTAssertEqual(Set(inventory.packages.map(\.version)), ["4.17.21", "4.17.15"], "both are kept")
         XCTAssertTrue(messages(inventory, .warning).contains { $0.contains("4.17.21") && $0.contains("4.17.15 is installed") })
+    }
+}
+
+/// Digests that are easy to check: the file's size.
+private struct FixedDigester: FileDigester {
+    func digests(of bytes: [UInt8]) -> FileDigests { FileDigests(sha1: "size-\(bytes.count)", sha256: "size-\(bytes.count)") }
+    func digests(ofFile path: String) -> FileDigests? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { FileDigests(sha1: "size-\($0)", sha256: "size-\($0)") }
     }
 }

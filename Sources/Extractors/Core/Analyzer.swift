@@ -26,13 +26,17 @@ public struct Container: Sendable {
     public var entries: [String]
     /// Reads wanted entries and, in trees, their siblings.
     public var files: SiblingFiles
+    /// Digests of the archive itself, for archives that are artifacts (jars), when a digester is set.
+    public var digests: FileDigests?
 
-    public init(kind: Kind, location: Location, displayPrefix: String = "", entries: [String], files: SiblingFiles) {
+    public init(kind: Kind, location: Location, displayPrefix: String = "", entries: [String], files: SiblingFiles,
+                digests: FileDigests? = nil) {
         self.kind = kind
         self.location = location
         self.displayPrefix = displayPrefix
         self.entries = entries
         self.files = files
+        self.digests = digests
     }
 
     /// Where an entry of this container is reported.

@@ -45,14 +45,18 @@ public struct Extraction: Sendable {
     public var packages: [Package] = []
     /// Problems with parts of the input (an unknown lockfile version, an unresolvable property).
     public var issues: [ScanIssue] = []
-    public init(packages: [Package] = [], issues: [ScanIssue] = []) {
+    /// Jars (and the like) whose package could not be identified.
+    public var unidentified: [UnidentifiedArtifact] = []
+    public init(packages: [Package] = [], issues: [ScanIssue] = [], unidentified: [UnidentifiedArtifact] = []) {
         self.packages = packages
         self.issues = issues
+        self.unidentified = unidentified
     }
 
     public static func += (lhs: inout Extraction, rhs: Extraction) {
         lhs.packages += rhs.packages
         lhs.issues += rhs.issues
+        lhs.unidentified += rhs.unidentified
     }
 }
 

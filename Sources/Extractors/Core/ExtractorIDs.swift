@@ -18,5 +18,6 @@ public extension ExtractorID {
     static let pomProperties = ExtractorID(id: "pom-properties", displayName: "pom.properties", source: .installed)
     static let manifestImplementation = ExtractorID(id: "manifest-implementation", displayName: "MANIFEST.MF (Implementation-*)", source: .installed)
     static let manifestBundle = ExtractorID(id: "manifest-bundle", displayName: "MANIFEST.MF (Bundle-SymbolicName)", source: .installed)
+    static let manifestModule = ExtractorID(id: "manifest-module", displayName: "MANIFEST.MF (Automatic-Module-Name)", source: .installed)
     static let jarFileName = ExtractorID(id: "jar-file-name", displayName: "jar file name", source: .installed)
 }

@@ -2,13 +2,20 @@ import Foundation
 import FnauditModel
 
 /// What a jar (war, ear…) says about itself: each `META-INF/maven/<g>/<a>/pom.properties` (a
-/// shaded jar holds many), else `META-INF/MANIFEST.MF`, else the file name (`name-1.2.3.jar`).
-/// The evidence used is recorded as the package's extractor. Archive-scoped: the choice depends
-/// on every entry of one jar, so it runs once per archive.
+/// shaded jar holds many); else its manifest's main section and file name, looked up in the
+/// curated table of `JavaCoordinates` (the package is then marked as inferred, with the evidence);
+/// else it is listed as unidentified, with its digests: a groupId is never invented.
+/// Archive-scoped: the choice depends on every entry of one jar, so it runs once per archive.
 public struct JavaArchiveExtractor: Analyzer {
     public init() {}
 
     static let javaArchiveSuffixes = [".jar", ".war", ".ear", ".aar", ".hpi", ".par"]
+
+    /// Whether a file name is a Java archive: its digests are worth recording.
+    public static func isJavaArchive(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return javaArchiveSuffixes.contains { lower.hasSuffix($0) }
+    }
 
     public func wants(_ entry: EntryInfo) -> Bool {
         entry.inArchive && (JavaArchiveExtractor.isPomProperties(entry.path) || entry.path == "META-INF/MANIFEST.MF")
@@ -24,7 +31,7 @@ public struct JavaArchiveExtractor: Analyzer {
         for path in container.entries where JavaArchiveExtractor.isPomProperties(path) {
             let location = container.location(of: path)
             guard let bytes = container.files.contents(of: path) else { continue }
-            let values = JavaArchiveExtractor.keyValues(bytes, separator: "=")
+            let values = JavaArchiveExtractor.properties(bytes)
             guard let group = values["groupId"], let artifact = values["artifactId"], let version = values["version"],
                   !group.isEmpty, !artifact.isEmpty, !version.isEmpty else {
                 result.issues.append(ScanIssue(location: location, message: "pom.properties without groupId, artifactId and version", severity: .warning))
@@ -33,70 +40,56 @@ public struct JavaArchiveExtractor: Analyzer {
             result.packages.append(Package(ecosystem: .maven, name: "\(group):\(artifact)", version: version,
                                            locations: [location], extractor: .pomProperties))
         }
-        if !result.packages.isEmpty { return result }
         let archiveName = container.location.entryChain.last ?? container.location.path
-        guard JavaArchiveExtractor.javaArchiveSuffixes.contains(where: { archiveName.lowercased().hasSuffix($0) }) else { return result }
-        if container.entries.contains("META-INF/MANIFEST.MF"), let bytes = container.files.contents(of: "META-INF/MANIFEST.MF"),
-           let package = fromManifest(bytes, container.location(of: "META-INF/MANIFEST.MF")) {
-            result.packages.append(package)
-        } else if let package = fromFileName(archiveName, location: container.location) {
-            result.packages.append(package)
+        guard JavaArchiveExtractor.isJavaArchive(archiveName) else { return result }
+        // A jar that is exactly one package: its digests identify it (CycloneDX hashes).
+        if result.packages.count == 1 { result.packages[0].digests = container.digests }
+        if !result.packages.isEmpty { return result }
+        let manifestPath = "META-INF/MANIFEST.MF"
+        let manifest = container.entries.contains(manifestPath) ? container.files.contents(of: manifestPath) : nil
+        let evidence = JarEvidence(manifest: manifest, fileName: archiveName)
+        guard let identity = JavaCoordinates.identify(evidence) else {
+            let (stem, version) = JavaCoordinates.splitFileStem(evidence.fileStem)
+            var seen = ["file name \(PathName.base(archiveName))"]
+            if let v = evidence.bundleSymbolicName { seen.append("Bundle-SymbolicName \(v)") }
+            if let v = evidence.automaticModuleName { seen.append("Automatic-Module-Name \(v)") }
+            if let v = evidence.implementationTitle { seen.append("Implementation-Title \(v)") }
+            result.unidentified.append(UnidentifiedArtifact(
+                location: container.location, digests: container.digests,
+                reason: "no pom.properties, and no known Maven coordinates for its \(seen.joined(separator: ", "))",
+                artifactHint: version == nil ? nil : stem, versionHint: version))
+            return result
+        }
+        let extractor: ExtractorID
+        switch identity.identification.method {
+        case "manifest:Bundle-SymbolicName": extractor = .manifestBundle
+        case "manifest:Automatic-Module-Name": extractor = .manifestModule
+        case "manifest:Implementation-Title": extractor = .manifestImplementation
+        default: extractor = .jarFileName
+        }
+        let location = extractor == .jarFileName ? container.location : container.location(of: manifestPath)
+        var package: Package
+        if let version = identity.version {
+            package = Package(ecosystem: .maven, name: identity.coordinates, version: version, locations: [location], extractor: extractor)
+        } else {
+            package = Package(ecosystem: .maven, name: identity.coordinates, version: "", versionKind: .unresolved,
+                              versionNote: "no version in the manifest or the file name", locations: [location], extractor: extractor)
+        }
+        package.identification = identity.identification
+        package.digests = container.digests
+        result.packages.append(package)
+        if let conflict = identity.versionConflict {
+            result.issues.append(ScanIssue(location: container.location, message: "\(identity.coordinates): \(conflict)", severity: .warning))
         }
         return result
     }
 
-    /// Bundle-SymbolicName (OSGi, usually `groupId.artifactId`-like) is a guess at coordinates,
-    /// so only manifests that name a Maven-style `group:artifact` through Implementation-Vendor-Id
-    /// and Implementation-Title, or a Bundle-SymbolicName with a dot, are used.
-    private func fromManifest(_ bytes: [UInt8], _ location: Location) -> Package? {
-        let values = JavaArchiveExtractor.keyValues(bytes, separator: ":")
-        if let title = values["Implementation-Title"], let version = values["Implementation-Version"],
-           let vendor = values["Implementation-Vendor-Id"], !title.contains(" ") {
-            return Package(ecosystem: .maven, name: "\(vendor):\(title)", version: version, locations: [location],
-                           extractor: .manifestImplementation)
-        }
-        if let symbolic = values["Bundle-SymbolicName"]?.split(separator: ";").first.map(String.init),
-           let version = values["Bundle-Version"], let dot = symbolic.lastIndex(of: ".") {
-            let group = String(symbolic[..<dot]), artifact = String(symbolic[symbolic.index(after: dot)...])
-            return Package(ecosystem: .maven, name: "\(group):\(artifact)", version: version, locations: [location],
-                           extractor: .manifestBundle)
-        }
-        return nil
-    }
-
-    /// `jackson-databind-2.9.8.jar` → artifact `jackson-databind`, version `2.9.8`; the group is
-    /// unknown, so the name carries only the artifact and matching cannot use it.
-    private func fromFileName(_ archiveName: String, location: Location) -> Package? {
-        let file = String(PathName.base(archiveName))
-        guard let dot = file.lastIndex(of: ".") else { return nil }
-        let stem = file[..<dot]
-        var index = stem.startIndex
-        while let dash = stem[index...].firstIndex(of: "-") {
-            let next = stem.index(after: dash)
-            if next < stem.endIndex, stem[next].isNumber {
-                return Package(ecosystem: .maven, name: String(stem[..<dash]), version: String(stem[next...]),
-                               versionKind: .unresolved, versionNote: "from the file name only: no groupId to match on",
-                               locations: [location], extractor: .jarFileName)
-            }
-            index = next
-        }
-        return nil
-    }
-
-    /// `key=value` (properties) or `Key: value` (manifest, with 72-byte continuation lines).
-    static func keyValues(_ bytes: [UInt8], separator: Character) -> [String: String] {
+    /// `key=value` lines of a `.properties` file (`#` and `!` start comments).
+    static func properties(_ bytes: [UInt8]) -> [String: String] {
         var values: [String: String] = [:]
-        var lastKey: String?
-        for line in TextLines.split(String(decoding: bytes, as: UTF8.self)) {
-            if separator == ":", line.hasPrefix(" "), let key = lastKey {
-                values[key, default: ""] += line.dropFirst()
-                continue
-            }
-            if line.hasPrefix("#") || line.hasPrefix("!") { continue }
-            guard let sep = line.firstIndex(of: separator) else { continue }
-            let key = line[..<sep].trimmingCharacters(in: .whitespaces)
-            values[key] = line[line.index(after: sep)...].trimmingCharacters(in: .whitespaces)
-            lastKey = key
+        for line in TextLines.split(String(decoding: bytes, as: UTF8.self)) where !line.hasPrefix("#") && !line.hasPrefix("!") {
+            guard let sep = line.firstIndex(of: "=") else { continue }
+            values[line[..<sep].trimmingCharacters(in: .whitespaces)] = line[line.index(after: sep)...].trimmingCharacters(in: .whitespaces)
         }
         return values
     }
