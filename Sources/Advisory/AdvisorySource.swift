@@ -1,3 +1,4 @@
+import Foundation
 import FnauditModel
 
 /// An advisory as the matcher and the reports need it.
@@ -44,13 +45,26 @@ public struct AffectedEntry: Sendable {
     public var versions: [String]
     public var ranges: [OSVRecord.Range]
     public var ignoredRanges: Int
+    /// GHSA's `database_specific.last_known_affected_version_range` (`< 4.0.0`): where the
+    /// curators believe affected versions end, when the ranges themselves leave it open.
+    public var lastKnownAffected: String?
 
-    public init(advisoryKey: Int64, packageAsWritten: String, versions: [String], ranges: [OSVRecord.Range], ignoredRanges: Int = 0) {
+    public init(advisoryKey: Int64, packageAsWritten: String, versions: [String], ranges: [OSVRecord.Range], ignoredRanges: Int = 0,
+                lastKnownAffected: String? = nil) {
         self.advisoryKey = advisoryKey
         self.packageAsWritten = packageAsWritten
         self.versions = versions
         self.ranges = ranges
         self.ignoredRanges = ignoredRanges
+        self.lastKnownAffected = lastKnownAffected
+    }
+
+    /// The hint from an entry's `database_specific` JSON, if it has one.
+    public static func lastKnownAffected(databaseSpecific json: String?) -> String? {
+        guard let json, json.contains("last_known_affected_version_range"),
+              let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+              let value = object["last_known_affected_version_range"] as? String, !value.isEmpty else { return nil }
+        return value
     }
 }
 
@@ -104,7 +118,8 @@ public struct InMemoryAdvisorySource: AdvisorySource {
             for affected in record.affected {
                 entries[affected.ecosystem, default: [:]][affected.ecosystem.normalizedName(affected.name), default: []].append(
                     AffectedEntry(advisoryKey: key, packageAsWritten: affected.name, versions: affected.versions,
-                                  ranges: affected.ranges, ignoredRanges: affected.ignoredRanges))
+                                  ranges: affected.ranges, ignoredRanges: affected.ignoredRanges,
+                                  lastKnownAffected: AffectedEntry.lastKnownAffected(databaseSpecific: affected.databaseSpecific)))
             }
         }
         self.summaries = summaries

@@ -72,7 +72,7 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
     public func affectedEntries(ecosystem: Ecosystem, names: Set<String>) throws -> [String: [AffectedEntry]] {
         try read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT f.advisory_id, f.package_as_written, f.versions, f.ranges, f.ignored_ranges
+                SELECT f.advisory_id, f.package_as_written, f.versions, f.ranges, f.ignored_ranges, f.database_specific
                 FROM affected f JOIN advisories a ON a.id = f.advisory_id
                 WHERE f.ecosystem = ? AND f.package = ? AND a.withdrawn IS NULL
                 """)
@@ -132,11 +132,12 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
         }
     }
 
-    /// Columns 1…4 of an `affected` query: package_as_written, versions, ranges, ignored_ranges.
+    /// Columns 1…5 of an `affected` query: package_as_written, versions, ranges, ignored_ranges, database_specific.
     private static func affectedEntry(_ row: Row, advisoryKey: Int64) throws -> AffectedEntry {
         AffectedEntry(advisoryKey: advisoryKey, packageAsWritten: try row.decode(atIndex: 1),
                       versions: AffectedEncoding.decode(versions: try row.decode(atIndex: 2)),
-                      ranges: AffectedEncoding.decode(ranges: try row.decode(atIndex: 3)), ignoredRanges: try row.decode(atIndex: 4))
+                      ranges: AffectedEncoding.decode(ranges: try row.decode(atIndex: 3)), ignoredRanges: try row.decode(atIndex: 4),
+                      lastKnownAffected: AffectedEntry.lastKnownAffected(databaseSpecific: try row.decode(atIndex: 5)))
     }
 
     /// An advisory by its id or any of its aliases (`GHSA-…`, `CVE-…`, `PYSEC-…`).
@@ -150,7 +151,7 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
             return try rows.map { row in
                 let key: Int64 = try row.decode(forColumn: "id")
                 let affected = try Row.fetchAll(db, sql: """
-                    SELECT ecosystem, package_as_written, versions, ranges, ignored_ranges FROM affected WHERE advisory_id = ? ORDER BY id
+                    SELECT ecosystem, package_as_written, versions, ranges, ignored_ranges, database_specific FROM affected WHERE advisory_id = ? ORDER BY id
                     """, arguments: [key]).compactMap { a -> (ecosystem: Ecosystem, affected: AffectedEntry)? in
                     guard let ecosystem = Ecosystem(rawValue: try a.decode(atIndex: 0)) else { return nil }
                     return (ecosystem, try AdvisoryStore.affectedEntry(a, advisoryKey: key))

@@ -1,3 +1,4 @@
+import Foundation
 import FnauditAdvisory
 import FnauditModel
 import FnauditVersioning
@@ -20,6 +21,9 @@ public struct Finding: Sendable {
     public var fixedVersions: [String]
     /// Reference URLs of the grouped advisories, advisory pages first, without repeats.
     public var references: [String]
+    /// When an advisory's curators say affected versions end below this package's version, though
+    /// its ranges say affected (OSV semantics are kept: it is still a finding): the words to show.
+    public var rangeNote: String?
 
     public init(package: Package, id: String, advisoryIDs: [String], aliases: [String], summary: String?, severity: Severity,
                 cvssScore: Double?, cvssVector: String?, fixedVersions: [String], references: [String]) {
@@ -33,6 +37,20 @@ public struct Finding: Sendable {
         self.cvssVector = cvssVector
         self.fixedVersions = fixedVersions
         self.references = references
+    }
+}
+
+extension AffectedEntry {
+    /// "the advisory says affected versions end before 4.0.0", when `version` lies past the
+    /// curators' `last_known_affected_version_range` (`< 4.0.0`, `<= 2.3`).
+    func rangeNote(for version: InstalledVersion) -> String? {
+        guard let hint = lastKnownAffected?.trimmingCharacters(in: .whitespaces) else { return nil }
+        let inclusive = hint.hasPrefix("<=")
+        guard hint.hasPrefix("<") else { return nil }
+        let bound = hint.dropFirst(inclusive ? 2 : 1).trimmingCharacters(in: .whitespaces)
+        guard let parsed = version.ecosystem.parseVersion(bound).version,
+              let order = EcosystemVersion.compare(version.parsed, parsed), order > 0 || (order == 0 && !inclusive) else { return nil }
+        return "the advisory says affected versions end \(inclusive ? "at" : "before") \(bound) (last_known_affected_version_range \"\(hint)\"); \(version.raw) is past that, so this may be an error in the advisory data"
     }
 }
 
@@ -74,13 +92,19 @@ public struct Matcher: Sendable {
             if !names.isEmpty { entriesByEcosystem[ecosystem] = try source.affectedEntries(ecosystem: ecosystem, names: names) }
         }
         // Per package: which advisories affect it, with their fixes.
-        var hits: [(Package, InstalledVersion, [Int64: [String]], [AffectedEntry])] = []
+        var hits: [(Package, InstalledVersion?, [Int64: [String]], [AffectedEntry])] = []
         var unknowns: [(Package, String, Set<Int64>)] = []
         for package in packages where package.versionKind == .exact {
             guard let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty else { continue }
             guard let version = InstalledVersion(package.version, ecosystem: package.ecosystem) else {
-                if case .invalid(_, let reason) = package.ecosystem.parseVersion(package.version) {
-                    unknowns.append((package, "version \(package.version.debugDescription) is \(reason)", Set(entries.map(\.advisoryKey))))
+                // A version the ecosystem rejects can still be listed, as written, in `versions`
+                // (`0.1-bulbasaur`, `trunk`): that is an exact match. Everything else is unknown.
+                let listed = entries.filter { $0.versions.contains(package.version) }
+                let listedKeys = Set(listed.map(\.advisoryKey))
+                if !listed.isEmpty { hits.append((package, nil, Dictionary(uniqueKeysWithValues: listedKeys.map { ($0, []) }), listed)) }
+                let rest = Set(entries.map(\.advisoryKey)).subtracting(listedKeys)
+                if !rest.isEmpty, case .invalid(_, let reason) = package.ecosystem.parseVersion(package.version) {
+                    unknowns.append((package, "version \(package.version.debugDescription) is \(reason)", rest))
                 }
                 continue
             }
@@ -114,9 +138,14 @@ public struct Matcher: Sendable {
                 let fixes = Array(Set(group.flatMap { affecting[$0.key] ?? [] }))
                 let sortedFixes = sortVersions(fixes, package.ecosystem)
                 packageFixes.formUnion(fixes)
-                result.findings.append(makeFinding(package, group, fixedVersions: sortedFixes))
+                var finding = makeFinding(package, group, fixedVersions: sortedFixes)
+                if let version {
+                    let groupKeys = Set(group.map(\.key))
+                    finding.rangeNote = entries.lazy.filter { groupKeys.contains($0.advisoryKey) }.compactMap { $0.rangeNote(for: version) }.first
+                }
+                result.findings.append(finding)
             }
-            if let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
+            if let version, let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
                                          entries: entries.filter { affecting[$0.advisoryKey] != nil }) {
                 result.safeUpgrades[package.identity] = upgrade
             }
@@ -142,7 +171,13 @@ public struct Matcher: Sendable {
 
     /// The smallest fix version, above the installed one, that no affecting advisory affects.
     private func safeUpgrade(_ package: Package, current: InstalledVersion, candidates: Set<String>, entries: [AffectedEntry]) -> String? {
-        for candidate in sortVersions(Array(candidates), package.ecosystem) {
+        let family = Matcher.qualifierFamily(package.version, package.ecosystem)
+        for fix in sortVersions(Array(candidates), package.ecosystem) {
+            // Stay in the installed flavour: guava 30.1-jre upgrades to 32.0.0-jre, not 32.0.0-android.
+            var candidate = fix
+            if let family, let other = Matcher.qualifierFamily(fix, package.ecosystem), other != family {
+                candidate = String(fix.dropLast(other.count)) + family
+            }
             guard let version = InstalledVersion(candidate, ecosystem: package.ecosystem),
                   (EcosystemVersion.compare(version.parsed, current.parsed) ?? 0) > 0 else { continue }
             let stillAffected = entries.contains { entry in
@@ -154,6 +189,16 @@ public struct Matcher: Sendable {
             if !stillAffected { return candidate }
         }
         return nil
+    }
+
+    /// A Maven version's flavour: its last `-`-separated word when that is a name, not a release
+    /// stage (`jre`, `android` in `31.1-jre`; nil for `1.0-rc1`, `2.0.0`, `5.3.18.RELEASE`).
+    static func qualifierFamily(_ version: String, _ ecosystem: Ecosystem) -> String? {
+        guard ecosystem == .maven, let dash = version.lastIndex(of: "-") else { return nil }
+        let word = version[version.index(after: dash)...]
+        let stages = ["alpha", "beta", "milestone", "rc", "cr", "snapshot", "ga", "final", "release", "sp", "a", "b", "m"]
+        guard !word.isEmpty, word.allSatisfy({ $0.isASCII && $0.isLetter }), !stages.contains(word.lowercased()) else { return nil }
+        return String(word)
     }
 
     private func sortVersions(_ versions: [String], _ ecosystem: Ecosystem) -> [String] {

@@ -19,6 +19,9 @@ public enum ExplainReport {
         for (ecosystem, entry) in detail.affected {
             out += "  \(ecosystem.rawValue) \(entry.packageAsWritten)\n"
             for range in entry.ranges { out += "    \(humanRange(range))\n" }
+            if let hint = entry.lastKnownAffected {
+                out += "    curators' last known affected version range: \(hint) (database_specific)\n"
+            }
             if !entry.versions.isEmpty {
                 let shown = entry.versions.prefix(12).joined(separator: ", ")
                 out += "    versions: \(shown)\(entry.versions.count > 12 ? ", … (\(entry.versions.count) in all)" : "")\n"

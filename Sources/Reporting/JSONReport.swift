@@ -80,6 +80,7 @@ public enum JSONReport {
         var references: [String]
         var locations: [LocationEntry]
         var suppressed: SuppressionEntry?
+        var rangeNote: String?
     }
     struct SuppressionEntry: Encodable {
         var reason: String
@@ -124,7 +125,7 @@ public enum JSONReport {
                              references: f.references, locations: f.package.locations.map(LocationEntry.init),
                              suppressed: report.suppression(of: f).map { s in
                                  SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
-                             })
+                             }, rangeNote: f.rangeNote)
             } : nil,
             unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
             unidentified: report.unidentified.isEmpty ? nil : report.unidentified.map {

@@ -36,6 +36,13 @@ public enum TableReport {
         } else {
             out += "No known vulnerabilities found.\n"
         }
+        let noted = report.activeFindings.filter { $0.rangeNote != nil }
+        if !noted.isEmpty {
+            out += "\nAdvisory data to check:\n"
+            for finding in noted {
+                out += DisplayText.escaped("  \(finding.package.name) \(finding.package.version) \(finding.id): \(finding.rangeNote ?? "")") + "\n"
+            }
+        }
         let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
         if !suppressed.isEmpty {
             out += "\nSuppressed by configuration (not counted):\n"

@@ -50,4 +50,42 @@ final class MatcherTests: XCTestCase {
         XCTAssertEqual(result.unevaluated.count, 1)
         XCTAssertEqual(result.unevaluated.first?.advisoryIDs.count, 3, "it names the advisories that might apply")
     }
+
+    /// OSV's `versions` list is compared as written: a version the ecosystem rejects that is listed
+    /// there is affected, not "could not be evaluated".
+    func testListedVersionsMatchAsWrittenEvenWhenTheEcosystemRejectsThem() throws {
+        let source = InMemoryAdvisorySource([
+            try record(#"{"id":"PYSEC-2099-1","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"PyPI","name":"pokemon"},"versions":["0.1-bulbasaur","trunk","1.0"]}]}"#),
+        ])
+        for version in ["0.1-bulbasaur", "trunk"] {
+            let result = try Matcher(source: source).match([package(.pypi, "pokemon", version)])
+            XCTAssertEqual(result.findings.map(\.id), ["PYSEC-2099-1"], version)
+            XCTAssertEqual(result.unevaluated.count, 0, version)
+        }
+        XCTAssertEqual(try Matcher(source: source).match([package(.pypi, "pokemon", "nightly")]).unevaluated.count, 1)
+    }
+
+    /// GHSA's last_known_affected_version_range keeps the finding (OSV semantics) but says why it may be wrong.
+    func testLastKnownAffectedRangeIsShownNotApplied() throws {
+        let source = InMemoryAdvisorySource([
+            try record(#"{"id":"GHSA-jjjj-jjjj-jjjj","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"express"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"3.4.5"}]}],"database_specific":{"last_known_affected_version_range":"< 4.0.0"}}]}"#),
+        ])
+        let past = try Matcher(source: source).match([package(.npm, "express", "4.18.2")])
+        XCTAssertEqual(past.findings.count, 1)
+        XCTAssertEqual(past.findings.first?.rangeNote?.hasPrefix("the advisory says affected versions end before 4.0.0"), true)
+        let within = try Matcher(source: source).match([package(.npm, "express", "3.5.0")])
+        XCTAssertNil(within.findings.first?.rangeNote)
+    }
+
+    /// The upgrade stays in the installed flavour (guava -jre never becomes -android).
+    func testSafeUpgradeKeepsTheQualifierFamily() throws {
+        let source = InMemoryAdvisorySource([
+            try record(#"{"id":"GHSA-7g45-4rm6-3mm3","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"Maven","name":"com.google.guava:guava"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"32.0.0-android"}]}]}]}"#),
+        ])
+        let result = try Matcher(source: source).match([package(.maven, "com.google.guava:guava", "30.1-jre")])
+        XCTAssertEqual(result.findings.first?.fixedVersions, ["32.0.0-android"], "what the advisory says")
+        XCTAssertEqual(result.safeUpgrades.values.first, "32.0.0-jre")
+        let android = try Matcher(source: source).match([package(.maven, "com.google.guava:guava", "30.1-android")])
+        XCTAssertEqual(android.safeUpgrades.values.first, "32.0.0-android")
+    }
 }

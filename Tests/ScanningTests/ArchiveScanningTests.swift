@@ -88,6 +88,14 @@ final class ArchiveScanningTests: XCTestCase {
         XCTAssertEqual(inventory.unidentified, [])
     }
 
+    /// Lockfiles that installed dependencies ship are not the function's: exactly the installed packages.
+    func testLockfilesInsideInstalledPackagesAddNoPackages() {
+        let inventory = InventoryScanner().inventory(of: [Fixtures.path("node-modules/lockfiles-inside-packages")])
+        XCTAssertEqual(keys(inventory), ["PyPI vendored 1.0 exact", "npm @scope/tool 1.0.0 exact", "npm lodash 4.17.21 exact",
+                                         "npm lodash-cli 4.17.5 exact", "npm nanoid 3.3.6 exact"])
+        XCTAssertEqual(messages(inventory, .warning).filter { $0.contains("describes that package's own development") }.count, 5)
+    }
+
     func testZipSlipNamesAreDataAndReported() {
         let inventory = adversarial("zip-slip.zip")
         XCTAssertEqual(messages(inventory, .warning).count, 2)

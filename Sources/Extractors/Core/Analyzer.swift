@@ -70,9 +70,17 @@ public struct PackageExtractors: Analyzer {
     }
 
     public func analyze(_ container: Container) -> Extraction {
+        let insideJar = container.kind == .archive && JavaArchiveExtractor.isJavaArchive(container.location.fileName)
         let results = parallelMap(container.entries.count, chunk: 8) { i -> Extraction in
             let path = container.entries[i]
             let location = container.location(of: path)
+            let wanted = extractors.filter { $0.fileRequired(path) }
+            // Lockfiles and manifests that installed packages ship describe how those packages were
+            // developed, not what this function runs: only installed-package metadata counts there.
+            if let owner = insideJar ? container.location.fileName : InstalledPackages.owner(of: path),
+               wanted.allSatisfy({ $0.id.source == .declared }) {
+                return Extraction(issues: [ScanIssue(location: location, message: "not read: a lockfile or manifest inside the installed package \(owner) describes that package's own development, not what ships", severity: .warning)])
+            }
             let contents: [UInt8]
             do {
                 contents = try container.files.read(path)
@@ -81,7 +89,7 @@ public struct PackageExtractors: Analyzer {
             }
             let input = ExtractorInput(path: path, location: location, contents: contents, siblings: container.files)
             var result = Extraction()
-            for extractor in extractors where extractor.fileRequired(path) {
+            for extractor in wanted {
                 do {
                     result += try extractor.extract(input)
                 } catch {
@@ -91,5 +99,28 @@ public struct PackageExtractors: Analyzer {
             return result
         }
         return results.reduce(into: Extraction()) { $0 += $1 }
+    }
+}
+
+/// Where installed packages live: their metadata counts, the lockfiles they ship do not.
+public enum InstalledPackages {
+    /// The installed package a path lies inside (`node_modules/lodash-cli`, `site-packages/foo`,
+    /// `x-1.0.dist-info`), or nil. `node_modules/.package-lock.json` is npm's record of the installed
+    /// tree itself, so it is not inside a package.
+    public static func owner(of path: String) -> String? {
+        let parts = PathName.components(path)
+        guard parts.count >= 2 else { return nil }
+        for (i, part) in parts.dropLast().enumerated() {
+            if part == "node_modules", i + 2 < parts.count {
+                // node_modules/<name>/… or node_modules/@scope/<name>/…
+                let scoped = parts[i + 1].hasPrefix("@") && i + 3 < parts.count
+                return parts[i...(i + (scoped ? 2 : 1))].joined(separator: "/")
+            }
+            if part == "site-packages" || part == "dist-packages", i + 2 < parts.count {
+                return parts[i...(i + 1)].joined(separator: "/")
+            }
+            if part.hasSuffix(".dist-info") || part.hasSuffix(".egg-info") { return String(part) }
+        }
+        return nil
     }
 }

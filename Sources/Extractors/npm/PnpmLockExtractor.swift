@@ -68,7 +68,12 @@ public struct PnpmLockExtractor: Extractor {
 
     private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: KeyLines) -> Package? {
         var spec = Substring(key)
-        if spec.hasPrefix("/") { spec = spec.dropFirst() }
+        if spec.hasPrefix("/") {
+            spec = spec.dropFirst()
+        } else if major < 6, let slash = spec.firstIndex(of: "/"), spec[..<slash].contains(".") || spec[..<slash].contains(":") {
+            // 5.x keys of packages from another registry start with its host: `registry.example/foo/1.1.0`.
+            spec = spec[spec.index(after: slash)...]
+        }
         // Peer-dependency suffixes: `(peer@2)` from 6.x on, `_peer@2` in 5.x.
         if let paren = spec.firstIndex(of: "(") { spec = spec[..<paren] }
         var name: String?, version: String?
@@ -84,13 +89,20 @@ public struct PnpmLockExtractor: Extractor {
         let resolution = entry.dictionary("resolution") ?? [:]
         let nonRegistrySource = resolution.string("repo") ?? resolution.string("tarball") ?? resolution.string("directory")
         let isDev = entry.bool("dev")
-        if let entryName = entry.string("name"), let entryVersion = entry.string("version") {
-            // Git, tarball and file packages carry their real name and version in the entry.
+        if let entryVersion = entry.string("version"), let entryName = entry.string("name") ?? name.flatMap({ $0.isEmpty ? nil : $0 }) {
+            // Git, tarball and file packages carry their real version (and in 5.x/6.x their name) in
+            // the entry; 9.x keys them `name@<url>` with only `version:` inside.
             return Package(ecosystem: .npm, name: entryName, version: entryVersion,
                            versionKind: nonRegistrySource != nil ? .nonRegistry : .exact,
                            versionNote: nonRegistrySource, locations: [location], isDev: isDev, extractor: id)
         }
         guard let name, let version, !name.isEmpty, !version.isEmpty else { return nil }
+        if version.first?.isNumber != true {
+            // `github.com/kevva/is-positive`, `/foo/bar`: no registry version in the key, and none in the entry.
+            return Package(ecosystem: .npm, name: String(key.drop { $0 == "/" }), version: "", versionKind: .nonRegistry,
+                           versionNote: nonRegistrySource ?? "\(key) (no version in the lockfile)", locations: [location],
+                           isDev: isDev, extractor: id)
+        }
         if NpmNames.isNonRegistry(version) || nonRegistrySource.map({ !$0.contains("/-/") }) == true {
             return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry,
                            versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: id)

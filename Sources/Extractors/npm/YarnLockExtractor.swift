@@ -65,7 +65,14 @@ public struct YarnLockExtractor: Extractor {
             let body = line.dropFirst(2)
             // `key "value"` (v1) or `key: value` (berry): the key ends at the first space or colon.
             guard let end = body.firstIndex(where: { $0 == " " || $0 == ":" }) else { continue }
-            let key = body[..<end]
+            // Keys may be quoted too (`"version" "0.0.1"`, `"version": 2.0.0`): the quotes are not part of the name.
+            var key = body[..<end]
+            if key.hasPrefix("\""), let close = body.dropFirst().firstIndex(of: "\"") {
+                key = body[body.index(after: body.startIndex)..<close]
+                let rest = body[body.index(after: close)...].drop { $0 == ":" || $0 == " " }
+                fields[String(key)] = rest.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                continue
+            }
             let value = body[body.index(after: end)...]
             fields[String(key)] = value.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
         }
