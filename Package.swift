@@ -111,7 +111,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["FnauditAdvisoryDB"], path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
         .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning", "TestSupport"], path: "Tests/VersioningTests"),
-        .testTarget(name: "AdvisoryTests", dependencies: ["FnauditAdvisory", "TestSupport"], path: "Tests/AdvisoryTests"),
+        .testTarget(name: "AdvisoryTests", dependencies: ["FnauditAdvisory", "FnauditArchive", "TestSupport"], path: "Tests/AdvisoryTests"),
         .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisory", "FnauditAdvisoryDB", "TestSupport"], path: "Tests/AdvisoryDBTests"),
         .testTarget(name: "ExtractorsTests", dependencies: ["FnauditExtractors", "TestSupport"], path: "Tests/ExtractorsTests"),
         .testTarget(name: "ScanningTests", dependencies: ["FnauditScanning", "FnauditExtractors", "TestSupport"], path: "Tests/ScanningTests"),

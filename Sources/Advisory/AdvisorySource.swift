@@ -8,23 +8,31 @@ public struct AdvisorySummary: Sendable, Hashable {
     public var id: String
     public var aliases: [String]
     public var summary: String?
+    /// Its own severity (CVSS v3, else v4, else label); `severityLabel` and the scores say why.
     public var severity: Severity
+    public var severityLabel: Severity?
     public var cvssScore: Double?
     public var cvssVector: String?
+    public var cvss4Score: Double?
+    public var cvss4Vector: String?
     public var modified: String
     public var published: String?
     /// Reference URLs, advisory pages first.
     public var references: [String]
 
-    public init(key: Int64, id: String, aliases: [String], summary: String?, severity: Severity, cvssScore: Double?,
-                cvssVector: String?, modified: String, published: String?, references: [(type: String, url: String)]) {
+    public init(key: Int64, id: String, aliases: [String], summary: String?, severity: Severity, severityLabel: Severity?,
+                cvssScore: Double?, cvssVector: String?, cvss4Score: Double?, cvss4Vector: String?, modified: String,
+                published: String?, references: [(type: String, url: String)]) {
         self.key = key
         self.id = id
         self.aliases = aliases
         self.summary = summary
         self.severity = severity
+        self.severityLabel = severityLabel
         self.cvssScore = cvssScore
         self.cvssVector = cvssVector
+        self.cvss4Score = cvss4Score
+        self.cvss4Vector = cvss4Vector
         self.modified = modified
         self.published = published
         self.references = references.filter { $0.type == "ADVISORY" }.map(\.url) + references.filter { $0.type != "ADVISORY" }.map(\.url)
@@ -32,7 +40,8 @@ public struct AdvisorySummary: Sendable, Hashable {
 
     public init(key: Int64, record: OSVRecord) {
         self.init(key: key, id: record.id, aliases: record.aliases, summary: record.summary, severity: record.severity,
-                  cvssScore: record.cvssScore, cvssVector: record.cvssVector, modified: record.modified,
+                  severityLabel: record.severityLabel, cvssScore: record.cvssScore, cvssVector: record.cvssVector,
+                  cvss4Score: record.cvss4Score, cvss4Vector: record.cvss4Vector, modified: record.modified,
                   published: record.published, references: record.references)
     }
 }

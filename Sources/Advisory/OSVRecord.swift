@@ -43,10 +43,17 @@ public struct OSVRecord: Sendable {
     public var aliases: [String]
     public var summary: String?
     public var details: String?
+    /// The record's own severity: from its CVSS v3 score, else its CVSS v4 score, else its
+    /// `database_specific.severity` label, else UNKNOWN. (A finding looks across its aliases too.)
     public var severity: Severity
+    /// CVSS v3.x base score and vector.
     public var cvssScore: Double?
     public var cvssVector: String?
+    /// CVSS v4.0 score (of the vector as written, threat metrics included) and vector.
+    public var cvss4Score: Double?
     public var cvss4Vector: String?
+    /// GHSA's `database_specific.severity` word (LOW, MODERATE, HIGH, CRITICAL), as a band.
+    public var severityLabel: Severity?
     public var references: [(type: String, url: String)]
     public var affected: [Affected]
     /// The record re-serialised with sorted keys: stable whatever the export's formatting.
@@ -97,7 +104,7 @@ extension OSVRecord {
             id: id, modified: try optionalString("modified") ?? "", published: try optionalString("published"),
             withdrawn: try optionalString("withdrawn"), aliases: try stringList(json["aliases"], "\"aliases\""),
             summary: try optionalString("summary"), details: try optionalString("details"), severity: .unknown,
-            cvssScore: nil, cvssVector: nil, cvss4Vector: nil, references: [], affected: [],
+            cvssScore: nil, cvssVector: nil, cvss4Score: nil, cvss4Vector: nil, severityLabel: nil, references: [], affected: [],
             canonicalJSON: [])
 
         // Severity: CVSS vectors give a score; GHSA's label, when present, names the band.
@@ -109,17 +116,16 @@ extension OSVRecord {
                         record.cvssScore = value
                         record.cvssVector = score
                     }
-                } else if type == "CVSS_V4" {
-                    record.cvss4Vector = score
+                } else if type == "CVSS_V4", let value = CVSS4.score(vector: score) {
+                    if record.cvss4Score.map({ value > $0 }) ?? true {
+                        record.cvss4Score = value
+                        record.cvss4Vector = score
+                    }
                 }
             }
         }
-        if let label = (json["database_specific"] as? [String: Any])?["severity"] as? String,
-           let severity = Severity(advisoryLabel: label) {
-            record.severity = severity
-        } else if let score = record.cvssScore {
-            record.severity = Severity(cvssScore: score)
-        }
+        record.severityLabel = ((json["database_specific"] as? [String: Any])?["severity"] as? String).flatMap(Severity.init(advisoryLabel:))
+        record.severity = (record.cvssScore ?? record.cvss4Score).map(Severity.init(cvssScore:)) ?? record.severityLabel ?? .unknown
 
         if let list = json["references"] as? [Any] {
             for case let entry as [String: Any] in list {

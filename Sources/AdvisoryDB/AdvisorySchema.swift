@@ -8,7 +8,7 @@ import GRDB
 /// and ranges in a line-based form that needs no JSON parsing.
 enum AdvisorySchema {
     /// Bumped on any change; an older database is rebuilt from the shipped snapshot.
-    static let version = 1
+    static let version = 2
 
     static let statements = [
         """
@@ -40,9 +40,11 @@ enum AdvisorySchema {
             withdrawn      TEXT,
             summary        TEXT,
             details        TEXT,
-            severity       TEXT NOT NULL,         -- LOW | MEDIUM | HIGH | CRITICAL | UNKNOWN
+            severity       TEXT NOT NULL,         -- LOW | MEDIUM | HIGH | CRITICAL | UNKNOWN: CVSS v3, else v4, else label
+            severity_label TEXT,                  -- database_specific.severity as a band, when the record has one
             cvss_score     REAL,                  -- CVSS v3 base score, computed from cvss_vector
             cvss_vector    TEXT,
+            cvss4_score    REAL,                  -- CVSS v4.0 score, computed from cvss4_vector
             cvss4_vector   TEXT,
             aliases        TEXT NOT NULL,         -- one per line
             refs           TEXT NOT NULL,         -- "TYPE<TAB>url", one per line
@@ -74,6 +76,15 @@ enum AdvisorySchema {
         )
         """,
         "CREATE INDEX affected_by_package ON affected (ecosystem, package)",
+        """
+        CREATE TABLE ecosystems (
+            ecosystem       TEXT PRIMARY KEY NOT NULL,  -- npm | PyPI | Maven
+            advisories      INTEGER NOT NULL,
+            newest_modified TEXT,                       -- the newest `modified` of its records: how fresh the data is
+            imported_at     TEXT NOT NULL,              -- when a build or import last brought records of it
+            source          TEXT                        -- what they came from (file or URL)
+        ) WITHOUT ROWID
+        """,
         "CREATE INDEX advisories_by_raw_sha256 ON advisories (raw_sha256)",
         "CREATE INDEX affected_by_advisory ON affected (advisory_id)",
     ]

@@ -90,7 +90,8 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
     public func advisories(keys: Set<Int64>) throws -> [Int64: AdvisorySummary] {
         try read { db in
             let statement = try db.cachedStatement(sql: """
-                SELECT id, osv_id, aliases, summary, severity, cvss_score, cvss_vector, modified, published, refs
+                SELECT id, osv_id, aliases, summary, severity, severity_label, cvss_score, cvss_vector, cvss4_score, cvss4_vector,
+                       modified, published, refs
                 FROM advisories WHERE id = ?
                 """)
             var result: [Int64: AdvisorySummary] = [:]
@@ -119,7 +120,9 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
             key: try row.decode(forColumn: "id"), id: try row.decode(forColumn: "osv_id"),
             aliases: aliases.isEmpty ? [] : aliases.split(separator: "\n").map(String.init),
             summary: try row.decode(forColumn: "summary"), severity: Severity(rawValue: severity) ?? .unknown,
+            severityLabel: (try row.decode(String?.self, forColumn: "severity_label")).flatMap(Severity.init(rawValue:)),
             cvssScore: try row.decode(forColumn: "cvss_score"), cvssVector: try row.decode(forColumn: "cvss_vector"),
+            cvss4Score: try row.decode(forColumn: "cvss4_score"), cvss4Vector: try row.decode(forColumn: "cvss4_vector"),
             modified: try row.decode(forColumn: "modified"), published: try row.decode(forColumn: "published"),
             references: references(try row.decode(forColumn: "refs")))
     }

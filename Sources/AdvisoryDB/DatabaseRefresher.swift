@@ -274,9 +274,9 @@ struct RecordWriter {
         self.db = db
         findStatement = try db.makeStatement(sql: "SELECT id, content_sha256 FROM advisories WHERE osv_id = ?")
         insertAdvisory = try db.makeStatement(sql: """
-            INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, cvss_score,
-                                    cvss_vector, cvss4_vector, aliases, refs, content_sha256, raw_sha256, record_gz)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, severity_label, cvss_score,
+                                    cvss_vector, cvss4_score, cvss4_vector, aliases, refs, content_sha256, raw_sha256, record_gz)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         insertAlias = try db.makeStatement(sql: "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)")
         insertAffected = try db.makeStatement(sql: """
@@ -308,7 +308,7 @@ struct RecordWriter {
         let compressed = try Gzip.compress(record.canonicalJSON)
         try insertAdvisory.execute(arguments: [
             record.id, record.modified, record.published, record.withdrawn, record.summary, record.details,
-            record.severity.rawValue, record.cvssScore, record.cvssVector, record.cvss4Vector,
+            record.severity.rawValue, record.severityLabel?.rawValue, record.cvssScore, record.cvssVector, record.cvss4Score, record.cvss4Vector,
             record.aliases.joined(separator: "\n"),
             record.references.map { "\($0.type)\t\($0.url)" }.joined(separator: "\n"),
             hash, rawSHA256, Data(compressed),

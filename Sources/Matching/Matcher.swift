@@ -24,6 +24,15 @@ public struct Finding: Sendable {
     /// When an advisory's curators say affected versions end below this package's version, though
     /// its ranges say affected (OSV semantics are kept: it is still a finding): the words to show.
     public var rangeNote: String?
+    public var kind: Kind = .vulnerability
+    /// Which record and which metric gave `severity` (`CVSS v3 score of GHSA-…`).
+    public var severitySource: String?
+
+    public enum Kind: String, Sendable {
+        case vulnerability
+        /// An OSV `MAL-` record: the package itself is malware; no version of it is a fix.
+        case maliciousPackage = "malicious-package"
+    }
 
     public init(package: Package, id: String, advisoryIDs: [String], aliases: [String], summary: String?, severity: Severity,
                 cvssScore: Double?, cvssVector: String?, fixedVersions: [String], references: [String]) {
@@ -145,7 +154,8 @@ public struct Matcher: Sendable {
                 }
                 result.findings.append(finding)
             }
-            if let version, let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
+            if let version, !result.findings.contains(where: { $0.package.identity == package.identity && $0.kind == .maliciousPackage }),
+               let upgrade = safeUpgrade(package, current: version, candidates: packageFixes,
                                          entries: entries.filter { affecting[$0.advisoryKey] != nil }) {
                 result.safeUpgrades[package.identity] = upgrade
             }
@@ -159,14 +169,41 @@ public struct Matcher: Sendable {
         let aliases = Set(group.flatMap(\.aliases)).subtracting(idSet).sorted()
         let primary = ids.first { $0.hasPrefix("GHSA-") } ?? ids.first { $0.hasPrefix("PYSEC-") }
             ?? ids.first { $0.hasPrefix("CVE-") } ?? ids[0]
-        let best = group.max { ($0.severity, $0.cvssScore ?? -1) < ($1.severity, $1.cvssScore ?? -1) }
         let summary = group.first(where: { $0.id == primary })?.summary ?? group.compactMap(\.summary).first
-        let scored = group.filter { $0.cvssScore != nil }.max { ($0.cvssScore ?? 0) < ($1.cvssScore ?? 0) }
         var seen = Set<String>()
         let references = group.sorted { $0.id == primary && $1.id != primary }.flatMap(\.references).filter { seen.insert($0).inserted }
-        return Finding(package: package, id: primary, advisoryIDs: ids, aliases: aliases, summary: summary,
-                       severity: best?.severity ?? .unknown, cvssScore: scored?.cvssScore, cvssVector: scored?.cvssVector,
-                       fixedVersions: fixedVersions, references: references)
+        var finding = Finding(package: package, id: primary, advisoryIDs: ids, aliases: aliases, summary: summary,
+                              severity: .unknown, cvssScore: nil, cvssVector: nil, fixedVersions: fixedVersions, references: references)
+        Matcher.rate(&finding, group)
+        return finding
+    }
+
+    /// A finding's severity is the highest known across its alias group: the highest CVSS score
+    /// (v3, else v4) of any of its records, so a PYSEC record without one takes its GHSA alias's;
+    /// else the highest `database_specific.severity` label; else UNKNOWN. A malicious-package
+    /// record (`MAL-`) makes the whole group a malicious package: CRITICAL, and no fix.
+    static func rate(_ finding: inout Finding, _ group: [AdvisorySummary]) {
+        if let malicious = group.map(\.id).sorted().first(where: { $0.hasPrefix("MAL-") }) {
+            finding.kind = .maliciousPackage
+            finding.severity = .critical
+            finding.severitySource = "malicious package (\(malicious))"
+            finding.fixedVersions = []
+            return
+        }
+        let scores = group.flatMap { advisory -> [(score: Double, vector: String?, version: String, id: String)] in
+            [(advisory.cvssScore, advisory.cvssVector, "CVSS v3"), (advisory.cvss4Score, advisory.cvss4Vector, "CVSS v4.0")]
+                .compactMap { score, vector, version in score.map { ($0, vector, version, advisory.id) } }
+        }
+        if let best = scores.max(by: { ($0.score, $1.id) < ($1.score, $0.id) }) {
+            finding.severity = Severity(cvssScore: best.score)
+            finding.cvssScore = best.score
+            finding.cvssVector = best.vector
+            finding.severitySource = "\(best.version) score of \(best.id)"
+        } else if let labelled = group.filter({ $0.severityLabel != nil }).max(by: { ($0.severityLabel ?? .unknown, $1.id) < ($1.severityLabel ?? .unknown, $0.id) }),
+                  let label = labelled.severityLabel {
+            finding.severity = label
+            finding.severitySource = "database_specific.severity of \(labelled.id)"
+        }
     }
 
     /// The smallest fix version, above the installed one, that no affecting advisory affects.

@@ -81,6 +81,8 @@ public enum JSONReport {
         var locations: [LocationEntry]
         var suppressed: SuppressionEntry?
         var rangeNote: String?
+        var kind: String
+        var severitySource: String?
     }
     struct SuppressionEntry: Encodable {
         var reason: String
@@ -125,7 +127,7 @@ public enum JSONReport {
                              references: f.references, locations: f.package.locations.map(LocationEntry.init),
                              suppressed: report.suppression(of: f).map { s in
                                  SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
-                             }, rangeNote: f.rangeNote)
+                             }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource)
             } : nil,
             unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
             unidentified: report.unidentified.isEmpty ? nil : report.unidentified.map {

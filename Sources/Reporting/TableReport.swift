@@ -12,11 +12,14 @@ public enum TableReport {
         if !byPackage.isEmpty {
             var rows: [[String]] = [["ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "SEVERITY", "FIXED IN", "WHERE"]]
             var severities: [Severity?] = [nil]
-            for identity in byPackage.keys.sorted() {
+            // Malicious packages first: there is nothing to upgrade to, only something to remove.
+            let malicious = Set(report.activeFindings.filter { $0.kind == .maliciousPackage }.map(\.package.identity))
+            for identity in byPackage.keys.sorted(by: { (malicious.contains($0) ? 0 : 1, $0) < (malicious.contains($1) ? 0 : 1, $1) }) {
                 guard let findings = byPackage[identity], let package = findings.first?.package else { continue }
                 let upgrade = report.safeUpgrades[identity]
                 for (i, finding) in findings.enumerated() {
-                    let ids = ([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(3)
+                    var ids = Array(([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(3))
+                    if finding.kind == .maliciousPackage { ids = ["MALICIOUS PACKAGE"] + ids.prefix(2) }
                     let score = finding.cvssScore.map { String(format: " %.1f", $0) } ?? ""
                     rows.append([
                         i == 0 ? package.ecosystem.rawValue : "", i == 0 ? package.name + (package.identification != nil ? " (inferred)" : "") : "",

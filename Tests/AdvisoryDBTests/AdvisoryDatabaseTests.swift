@@ -43,7 +43,8 @@ final class AdvisoryDatabaseTests: XCTestCase {
 
         let summaries = try store.advisories(keys: [npm[0].advisoryKey])
         let advisory = try XCTUnwrap(summaries[npm[0].advisoryKey])
-        XCTAssertEqual(advisory.severity, .medium, "GHSA's MODERATE is shown as MEDIUM")
+        XCTAssertEqual(advisory.severityLabel, .medium, "GHSA's MODERATE is shown as MEDIUM")
+        XCTAssertEqual(advisory.severity, .critical, "the CVSS score comes before the label")
         XCTAssertEqual(advisory.cvssScore, 9.8)
         XCTAssertEqual(advisory.aliases, ["CVE-2024-0001"])
 
