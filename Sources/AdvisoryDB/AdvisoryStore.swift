@@ -18,6 +18,7 @@ public struct DatabaseStatus: Sendable, Codable {
     /// The newest date of the data (source commit dates, else newest `modified`).
     public var snapshotDate: String?
     public var sources: [SourceFile]
+    public var ecosystems: [EcosystemData]
     public var counts: [String: EcosystemCounts]
     public var advisories: Int
     public var sizeBytes: Int64
@@ -192,7 +193,7 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
             return DatabaseStatus(
                 path: path, schemaVersion: Int(metadata["schema_version"] ?? "") ?? 0, builtAt: metadata["built_at"],
                 importedAt: metadata["imported_at"], snapshotDate: sources.compactMap(\.snapshotDate).max(),
-                sources: sources, counts: counts,
+                sources: sources, ecosystems: try EcosystemFreshness.read(db), counts: counts,
                 advisories: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0, sizeBytes: size)
         }
     }
@@ -201,7 +202,7 @@ public final class AdvisoryStore: AdvisorySource, @unchecked Sendable {
 extension AdvisoryStore {
     /// Where the data came from, without the counts `status()` computes: what every scan reports.
     public func provenance() throws -> AdvisoryProvenance {
-        AdvisoryProvenance(path: path, sources: try read(AdvisoryStore.sources))
+        try read { db in AdvisoryProvenance(path: path, sources: try AdvisoryStore.sources(db), ecosystems: try EcosystemFreshness.read(db)) }
     }
 
     static func sources(_ db: Database) throws -> [SourceFile] {

@@ -60,6 +60,9 @@ public enum DatabaseRefresher {
         try refresh(.importing, databasePath: databasePath, inputs: inputs, manifest: nil, progress: progress)
     }
 
+    /// Records parsed and written together: bounds memory whatever the size of the export.
+    static let batchSize = 2_048
+
     static func refresh(_ mode: Mode, databasePath: String, inputs: [String], manifest: SnapshotManifest?,
                         progress: ProgressHandler?) throws -> RefreshSummary {
         let directory = (databasePath as NSString).deletingLastPathComponent
@@ -69,55 +72,122 @@ public enum DatabaseRefresher {
         TemporaryFiles.removeStale(besides: databasePath)
 
         var summary = RefreshSummary()
-        var documents: [OSVDocument] = []
-        for input in inputs {
-            OSVSource.read(path: input, into: &documents, sources: &summary.sources, problems: &summary.problems)
-        }
-        if let manifest { manifest.annotate(&summary.sources) }
-
+        let importing = mode == .importing && FileManager.default.fileExists(atPath: databasePath)
         // Documents whose exact bytes are already in the database need no parsing at all.
-        let rawHashes = hashInParallel(documents)
-        var alreadyStored: [Data: Set<Ecosystem>] = [:]
-        if mode == .importing && FileManager.default.fileExists(atPath: databasePath) {
-            alreadyStored = try storedRawHashes(databasePath)
-        }
-        var unchanged: [Set<Ecosystem>] = []
-        var toParse: [OSVDocument] = []
-        var toParseHashes: [Data] = []
-        for (document, hash) in zip(documents, rawHashes) {
-            if let ecosystems = alreadyStored[hash] {
-                unchanged.append(ecosystems)
-            } else {
-                toParse.append(document)
-                toParseHashes.append(hash)
+        let stored = importing ? try storedRawHashes(databasePath) : [:]
+        let original = importing ? try DatabaseQueue(path: databasePath, configuration: AdvisoryStore.readOnlyConfiguration) : nil
+        defer { try? original?.close() }
+        let temporary = TemporaryFiles.path(besides: databasePath)
+        defer { try? FileManager.default.removeItem(atPath: temporary) }
+        // The copy is made when the first record needs writing: an import that changes nothing leaves the file alone.
+        var output: RefreshOutput?
+        var read = 0
+        var sources: [SourceFile] = [], readProblems: [ImportProblem] = []
+        try OSVSource.stream(inputs, batchSize: batchSize, sources: &sources, problems: &readProblems) { batch in
+            read += batch.count
+            progress?("reading", read, 0)
+            let hashes = hashInParallel(batch)
+            var todo: [Int] = []
+            for index in batch.indices {
+                if let ecosystems = stored[hashes[index]] {
+                    for ecosystem in Ecosystem.allCases where ecosystems & ecosystem.bit != 0 { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+                } else {
+                    todo.append(index)
+                }
             }
-        }
-        let parsed = parseInParallel(toParse, progress: progress)
-        for ecosystems in unchanged {
-            for ecosystem in ecosystems { summary.counts[ecosystem, default: .init()].unchanged += 1 }
-        }
-        if mode == .importing && FileManager.default.fileExists(atPath: databasePath),
-           try !anythingToWrite(parsed, databasePath: databasePath) {
-            // Nothing new: leave the database file alone.
-            for case .success(let record) in parsed where !record.affected.isEmpty {
-                for ecosystem in Set(record.affected.map(\.ecosystem)) { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+            guard !todo.isEmpty else { return }
+            let parsed = parseInParallel(todo.map { batch[$0] })
+            var writes: [(OSVRecord, Data)] = []
+            for (position, result) in parsed.enumerated() {
+                switch result {
+                case .failure(let problem):
+                    summary.problems.append(problem)
+                case .success(let record):
+                    for repair in record.repairs { summary.notes.append(ImportProblem(file: record.id, message: repair)) }
+                    if record.affected.isEmpty { summary.ignored += 1 } else { writes.append((record, hashes[todo[position]])) }
+                }
             }
-            for case .failure(let problem) in parsed { summary.problems.append(problem) }
-            summary.ignored = parsed.filter { if case .success(let r) = $0 { return r.affected.isEmpty } else { return false } }.count
-            let store = try AdvisoryStore(path: databasePath)
-            let status = try store.status()
+            if output == nil, let original {
+                // Reformatted but equal records alone are no reason to rewrite the database.
+                let changed = try original.read { db in
+                    try writes.contains { record, _ in
+                        try Data.fetchOne(db, sql: "SELECT content_sha256 FROM advisories WHERE osv_id = ?", arguments: [record.id])
+                            != OSVSource.sha256(record.canonicalJSON)
+                    }
+                }
+                if !changed {
+                    for (record, _) in writes {
+                        for ecosystem in Set(record.affected.map(\.ecosystem)) { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+                    }
+                    return
+                }
+            }
+            if output == nil { output = try RefreshOutput(temporary: temporary, copying: importing ? databasePath : nil) }
+            try output?.write(writes, into: &summary)
+        }
+        summary.sources = sources
+        summary.problems = readProblems + summary.problems
+        if manifest != nil { manifest?.annotate(&summary.sources) }
+        guard let output = try output ?? (importing ? nil : RefreshOutput(temporary: temporary, copying: nil)) else {
+            // Nothing new: the database file is left as it was.
+            let status = try AdvisoryStore(path: databasePath).status()
             summary.advisories = status.advisories
             summary.affectedEntries = status.counts.values.reduce(0) { $0 + $1.affectedPackages }
             return summary
         }
+        progress?("writing", read, read)
+        try output.finish(mode: mode, inputs: inputs, into: &summary)
+        try TemporaryFiles.syncAndReplace(temporary: temporary, destination: databasePath)
+        return summary
+    }
 
-        let temporary = TemporaryFiles.path(besides: databasePath)
-        defer { try? FileManager.default.removeItem(atPath: temporary) }
-        if mode == .importing && FileManager.default.fileExists(atPath: databasePath) {
-            // A consistent copy, even while scans read the original.
-            let original = try DatabaseQueue(path: databasePath, configuration: AdvisoryStore.readOnlyConfiguration)
-            try original.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
-            try original.close()
+    /// Raw hash -> ecosystems (as `Ecosystem.bit`s) of every record in the database.
+    static func storedRawHashes(_ path: String) throws -> [Data: UInt8] {
+        let queue = try DatabaseQueue(path: path, configuration: AdvisoryStore.readOnlyConfiguration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            var result: [Data: UInt8] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT a.raw_sha256, f.ecosystem FROM advisories a JOIN affected f ON f.advisory_id = a.id
+                """)
+            while let row = try rows.next() {
+                let hash: Data = try row.decode(atIndex: 0)
+                let name: String = try row.decode(atIndex: 1)
+                if let ecosystem = Ecosystem(rawValue: name) { result[hash, default: 0] |= ecosystem.bit }
+            }
+            return result
+        }
+    }
+
+    static func hashInParallel(_ documents: [OSVDocument]) -> [Data] {
+        parallelMap(documents.count, chunk: 256) { OSVSource.sha256(documents[$0].bytes) }
+    }
+
+    /// Parses every document on all cores; order is kept so results are deterministic.
+    static func parseInParallel(_ documents: [OSVDocument]) -> [Result<OSVRecord, ImportProblem>] {
+        parallelMap(documents.count) { i -> Result<OSVRecord, ImportProblem> in
+            let document = documents[i]
+            do {
+                return .success(try OSVRecord.parse(document.bytes))
+            } catch {
+                return .failure(ImportProblem(file: document.displayName, message: "\(error) (record skipped)"))
+            }
+        }
+    }
+}
+
+/// The temporary database a refresh writes, batch by batch, before it may replace the real one.
+final class RefreshOutput {
+    let queue: DatabaseQueue
+    private let advisoriesBefore: Int
+    private var writer = RecordWriter()
+
+    /// A new file, or a consistent copy of `copying` (even while scans read the original).
+    init(temporary: String, copying original: String?) throws {
+        if let original {
+            let source = try DatabaseQueue(path: original, configuration: AdvisoryStore.readOnlyConfiguration)
+            try source.inDatabase { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            try source.close()
         }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -125,43 +195,38 @@ public enum DatabaseRefresher {
             try db.execute(sql: "PRAGMA journal_mode = OFF")
             try db.execute(sql: "PRAGMA synchronous = OFF")
         }
-        let queue = try DatabaseQueue(path: temporary, configuration: configuration)
-        let sourcesSnapshot = summary.sources
-        let outcome = try queue.write { db -> (RefreshSummary, Int) in
+        queue = try DatabaseQueue(path: temporary, configuration: configuration)
+        advisoriesBefore = try queue.write { db -> Int in
             if try !db.tableExists("advisories") { try AdvisorySchema.create(db) }
-            let advisoriesBefore = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
-            var local = RefreshSummary()
-            local.counts = summary.counts
-            var writer = try RecordWriter(db)
-            for (index, result) in parsed.enumerated() {
-                switch result {
-                case .failure(let problem):
-                    local.problems.append(problem)
-                case .success(let record):
-                    for repair in record.repairs {
-                        local.notes.append(ImportProblem(file: record.id, message: repair))
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
+        }
+    }
+
+    func write(_ records: [(OSVRecord, Data)], into summary: inout RefreshSummary) throws {
+        try queue.write { db in
+            for (record, rawSHA256) in records {
+                let change = try writer.upsert(record, rawSHA256: rawSHA256, db)
+                for ecosystem in Set(record.affected.map(\.ecosystem)) {
+                    var counts = summary.counts[ecosystem, default: .init()]
+                    switch change {
+                    case .added: counts.added += 1
+                    case .updated: counts.updated += 1
+                    case .unchanged: counts.unchanged += 1
                     }
-                    if record.affected.isEmpty {
-                        local.ignored += 1
-                        continue
-                    }
-                    let change = try writer.upsert(record, rawSHA256: toParseHashes[index])
-                    for ecosystem in Set(record.affected.map(\.ecosystem)) {
-                        var counts = local.counts[ecosystem, default: .init()]
-                        switch change {
-                        case .added: counts.added += 1
-                        case .updated: counts.updated += 1
-                        case .unchanged: counts.unchanged += 1
-                        }
-                        if change != .unchanged && record.withdrawn != nil { counts.withdrawn += 1 }
-                        local.counts[ecosystem] = counts
-                    }
+                    if change != .unchanged && record.withdrawn != nil { counts.withdrawn += 1 }
+                    summary.counts[ecosystem] = counts
                 }
-                if index % 256 == 0 { progress?("writing", index, parsed.count) }
             }
-            progress?("writing", parsed.count, parsed.count)
-            let now = ISO8601DateFormatter().string(from: Date())
-            for source in sourcesSnapshot {
+        }
+    }
+
+    /// Provenance, each ecosystem's freshness, the metadata; then checks that must pass before the swap.
+    func finish(mode: DatabaseRefresher.Mode, inputs: [String], into summary: inout RefreshSummary) throws {
+        let now = ISO8601DateFormatter().string(from: Date())
+        let sources = summary.sources
+        let touched = summary.counts.filter { $0.value.added + $0.value.updated + $0.value.unchanged > 0 }.map(\.key)
+        try queue.write { db in
+            for source in sources {
                 try db.execute(sql: """
                     INSERT INTO sources (operation, name, ecosystem, sha256, records, origin, snapshot_date, license, added_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -169,20 +234,15 @@ public enum DatabaseRefresher {
                                      source.records, source.origin, source.snapshotDate ?? writer.newestModified,
                                      source.license, now])
             }
-            try setMetadata(db, "schema_version", String(AdvisorySchema.version))
-            try setMetadata(db, mode == .build ? "built_at" : "imported_at", now)
-            let advisoriesAfter = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
-            guard advisoriesAfter == advisoriesBefore + writer.addedRecords else {
-                throw RefreshError("advisory count is \(advisoriesAfter), expected \(advisoriesBefore + writer.addedRecords): not replacing the database")
+            try EcosystemFreshness.record(db, touched: touched, at: now, source: inputs.joined(separator: " "))
+            try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES ('schema_version', ?)", arguments: [String(AdvisorySchema.version)])
+            try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [mode == .build ? "built_at" : "imported_at", now])
+            let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0
+            guard after == advisoriesBefore + writer.addedRecords else {
+                throw RefreshError("advisory count is \(after), expected \(advisoriesBefore + writer.addedRecords): not replacing the database")
             }
-            return (local, advisoriesAfter)
+            summary.advisories = after
         }
-        summary.counts = outcome.0.counts
-        summary.ignored = outcome.0.ignored
-        summary.problems += outcome.0.problems
-        summary.notes = outcome.0.notes
-        summary.advisories = outcome.1
-
         // Verify the finished file before it may replace anything.
         try queue.inDatabase { db in
             let check = try String.fetchAll(db, sql: "PRAGMA integrity_check")
@@ -195,102 +255,22 @@ public enum DatabaseRefresher {
             try db.execute(sql: "PRAGMA journal_mode = DELETE")
         }
         try queue.close()
-        try TemporaryFiles.syncAndReplace(temporary: temporary, destination: databasePath)
-        return summary
-    }
-
-    private static func setMetadata(_ db: Database, _ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [key, value])
-    }
-
-    /// Raw hash -> ecosystems of every record in the database.
-    static func storedRawHashes(_ path: String) throws -> [Data: Set<Ecosystem>] {
-        let queue = try DatabaseQueue(path: path, configuration: AdvisoryStore.readOnlyConfiguration)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            var result: [Data: Set<Ecosystem>] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT a.raw_sha256, f.ecosystem FROM advisories a JOIN affected f ON f.advisory_id = a.id
-                """)
-            while let row = try rows.next() {
-                let hash: Data = try row.decode(atIndex: 0)
-                let name: String = try row.decode(atIndex: 1)
-                if let ecosystem = Ecosystem(rawValue: name) { result[hash, default: []].insert(ecosystem) }
-            }
-            return result
-        }
-    }
-
-    /// Whether any parsed record is new or differs in content from the stored one.
-    static func anythingToWrite(_ parsed: [Result<OSVRecord, ImportProblem>], databasePath: String) throws -> Bool {
-        let queue = try DatabaseQueue(path: databasePath, configuration: AdvisoryStore.readOnlyConfiguration)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            let find = try db.makeStatement(sql: "SELECT content_sha256 FROM advisories WHERE osv_id = ?")
-            for case .success(let record) in parsed where !record.affected.isEmpty {
-                guard let stored = try Data.fetchOne(find, arguments: [record.id]),
-                      stored == OSVSource.sha256(record.canonicalJSON) else { return true }
-            }
-            return false
-        }
-    }
-
-    static func hashInParallel(_ documents: [OSVDocument]) -> [Data] {
-        parallelMap(documents.count, chunk: 256) { OSVSource.sha256(documents[$0].bytes) }
-    }
-
-    /// Parses every document on all cores; order is kept so results are deterministic.
-    static func parseInParallel(_ documents: [OSVDocument], progress: ProgressHandler?) -> [Result<OSVRecord, ImportProblem>] {
-        let done = SharedCounter()
-        return parallelMap(documents.count) { i -> Result<OSVRecord, ImportProblem> in
-            let document = documents[i]
-            defer {
-                let finished = done.increment()
-                if finished % 64 == 0 || finished == documents.count { progress?("reading", finished, documents.count) }
-            }
-            do {
-                return .success(try OSVRecord.parse(document.bytes))
-            } catch {
-                return .failure(ImportProblem(file: document.displayName, message: "\(error) (record skipped)"))
-            }
-        }
     }
 }
 
-/// Writes records into an open database with prepared statements.
+/// Writes records into an open database with cached prepared statements.
 struct RecordWriter {
     enum Change { case added, updated, unchanged }
 
-    private let db: Database
-    private let findStatement: Statement
-    private let insertAdvisory: Statement
-    private let insertAlias: Statement
-    private let insertAffected: Statement
     private(set) var addedRecords = 0
     /// The newest plausible `modified` seen: the date of data that names no commit.
     private(set) var newestModified: String?
 
-    init(_ db: Database) throws {
-        self.db = db
-        findStatement = try db.makeStatement(sql: "SELECT id, content_sha256 FROM advisories WHERE osv_id = ?")
-        insertAdvisory = try db.makeStatement(sql: """
-            INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, severity_label, cvss_score,
-                                    cvss_vector, cvss4_score, cvss4_vector, aliases, refs, content_sha256, raw_sha256, record_gz)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        insertAlias = try db.makeStatement(sql: "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)")
-        insertAffected = try db.makeStatement(sql: """
-            INSERT INTO affected (advisory_id, ecosystem, package, package_as_written, versions, ranges, ignored_ranges,
-                                  ecosystem_specific, database_specific)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-    }
-
-    mutating func upsert(_ record: OSVRecord, rawSHA256: Data) throws -> Change {
+    mutating func upsert(_ record: OSVRecord, rawSHA256: Data, _ db: Database) throws -> Change {
         noteModified(record.modified)
         let hash = OSVSource.sha256(record.canonicalJSON)
         var kind = Change.added
-        if let row = try Row.fetchOne(findStatement, arguments: [record.id]) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, content_sha256 FROM advisories WHERE osv_id = ?"), arguments: [record.id]) {
             let id: Int64 = try row.decode(forColumn: "id")
             let existingHash: Data = try row.decode(forColumn: "content_sha256")
             if existingHash == hash {
@@ -306,7 +286,11 @@ struct RecordWriter {
             addedRecords += 1
         }
         let compressed = try Gzip.compress(record.canonicalJSON)
-        try insertAdvisory.execute(arguments: [
+        try db.cachedStatement(sql: """
+            INSERT INTO advisories (osv_id, modified, published, withdrawn, summary, details, severity, severity_label, cvss_score,
+                                    cvss_vector, cvss4_score, cvss4_vector, aliases, refs, content_sha256, raw_sha256, record_gz)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
             record.id, record.modified, record.published, record.withdrawn, record.summary, record.details,
             record.severity.rawValue, record.severityLabel?.rawValue, record.cvssScore, record.cvssVector, record.cvss4Score, record.cvss4Vector,
             record.aliases.joined(separator: "\n"),
@@ -315,10 +299,14 @@ struct RecordWriter {
         ])
         let advisoryID = db.lastInsertedRowID
         for alias in record.aliases where alias != record.id {
-            try insertAlias.execute(arguments: [alias, advisoryID])
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO aliases (alias, advisory_id) VALUES (?, ?)").execute(arguments: [alias, advisoryID])
         }
         for affected in record.affected {
-            try insertAffected.execute(arguments: [
+            try db.cachedStatement(sql: """
+                INSERT INTO affected (advisory_id, ecosystem, package, package_as_written, versions, ranges, ignored_ranges,
+                                      ecosystem_specific, database_specific)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [
                 advisoryID, affected.ecosystem.rawValue, affected.ecosystem.normalizedName(affected.name), affected.name,
                 AffectedEncoding.encode(versions: affected.versions), AffectedEncoding.encode(ranges: affected.ranges),
                 affected.ignoredRanges, affected.ecosystemSpecific, affected.databaseSpecific,
@@ -333,5 +321,5 @@ struct RecordWriter {
         if newestModified.map({ modified > $0 }) ?? true { newestModified = modified }
     }
 
-    private static let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
+    static let tomorrow = ISO8601DateFormatter().string(from: Date().addingTimeInterval(86_400))
 }

@@ -37,6 +37,9 @@ public enum Ecosystem: String, CaseIterable, Codable, Sendable, Comparable {
         }
     }
 
+    /// One bit per ecosystem, for compact sets.
+    public var bit: UInt8 { UInt8(1) << UInt8(sortIndex) }
+
     public static func < (lhs: Ecosystem, rhs: Ecosystem) -> Bool {
         lhs.sortIndex < rhs.sortIndex
     }

@@ -99,3 +99,19 @@ final class JarIdentificationTests: XCTestCase {
         XCTAssertEqual(log4j.digests?.sha256.count, 64)
     }
 }
+
+/// Severity comes from every record of a finding's alias group, CVSS v4.0 included.
+final class SeverityTests: XCTestCase {
+    func testAV4OnlyAdvisoryGatesOnHigh() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "protobuf==4.25.0\n".write(to: directory.appendingPathComponent("requirements.txt"), atomically: true, encoding: .utf8)
+        var request = AuditRequest(inputs: [directory.path])
+        request.databasePath = try ShippedDatabase.path()
+        let report = try Audit.run(request)
+        let scored = report.findings.filter { $0.severitySource?.hasPrefix("CVSS v4.0") == true }
+        XCTAssertFalse(scored.isEmpty, report.findings.map { "\($0.id) \($0.severitySource ?? "-")" }.joined(separator: "; "))
+        XCTAssertTrue(scored.allSatisfy { $0.severity == .high && $0.cvssScore == 8.2 })
+        XCTAssertEqual(report.outcome(GatePolicy(threshold: .high)), .failed)
+    }
+}
