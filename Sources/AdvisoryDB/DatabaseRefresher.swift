@@ -83,6 +83,7 @@ public enum DatabaseRefresher {
         var output: RefreshOutput?
         var read = 0
         var sources: [SourceFile] = [], readProblems: [ImportProblem] = []
+        var origins: [Ecosystem: Set<String>] = [:]   // which inputs carried each ecosystem's records
         try OSVSource.stream(inputs, batchSize: batchSize, sources: &sources, problems: &readProblems) { batch in
             read += batch.count
             progress?("reading", read, 0)
@@ -90,7 +91,10 @@ public enum DatabaseRefresher {
             var todo: [Int] = []
             for index in batch.indices {
                 if let ecosystems = stored[hashes[index]] {
-                    for ecosystem in Ecosystem.allCases where ecosystems & ecosystem.bit != 0 { summary.counts[ecosystem, default: .init()].unchanged += 1 }
+                    for ecosystem in Ecosystem.allCases where ecosystems & ecosystem.bit != 0 {
+                        summary.counts[ecosystem, default: .init()].unchanged += 1
+                        origins[ecosystem, default: []].insert(batch[index].source)
+                    }
                 } else {
                     todo.append(index)
                 }
@@ -105,6 +109,7 @@ public enum DatabaseRefresher {
                 case .success(let record):
                     for repair in record.repairs { summary.notes.append(ImportProblem(file: record.id, message: repair)) }
                     if record.affected.isEmpty { summary.ignored += 1 } else { writes.append((record, hashes[todo[position]])) }
+                    for affected in record.affected { origins[affected.ecosystem, default: []].insert(batch[todo[position]].source) }
                 }
             }
             if output == nil, let original {
@@ -136,7 +141,7 @@ public enum DatabaseRefresher {
             return summary
         }
         progress?("writing", read, read)
-        try output.finish(mode: mode, inputs: inputs, into: &summary)
+        try output.finish(mode: mode, origins: origins, into: &summary)
         try TemporaryFiles.syncAndReplace(temporary: temporary, destination: databasePath)
         return summary
     }
@@ -221,10 +226,9 @@ final class RefreshOutput {
     }
 
     /// Provenance, each ecosystem's freshness, the metadata; then checks that must pass before the swap.
-    func finish(mode: DatabaseRefresher.Mode, inputs: [String], into summary: inout RefreshSummary) throws {
+    func finish(mode: DatabaseRefresher.Mode, origins: [Ecosystem: Set<String>], into summary: inout RefreshSummary) throws {
         let now = ISO8601DateFormatter().string(from: Date())
         let sources = summary.sources
-        let touched = summary.counts.filter { $0.value.added + $0.value.updated + $0.value.unchanged > 0 }.map(\.key)
         try queue.write { db in
             for source in sources {
                 try db.execute(sql: """
@@ -234,7 +238,7 @@ final class RefreshOutput {
                                      source.records, source.origin, source.snapshotDate ?? writer.newestModified,
                                      source.license, now])
             }
-            try EcosystemFreshness.record(db, touched: touched, at: now, source: inputs.joined(separator: " "))
+            try EcosystemFreshness.record(db, origins: origins, at: now)
             try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES ('schema_version', ?)", arguments: [String(AdvisorySchema.version)])
             try db.execute(sql: "INSERT OR REPLACE INTO metadata (key, value) VALUES (?, ?)", arguments: [mode == .build ? "built_at" : "imported_at", now])
             let after = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM advisories") ?? 0

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import FnauditAdvisory
 import FnauditAdvisoryDB
 import FnauditAudit
 import FnauditModel
@@ -50,13 +51,25 @@ struct DatabaseStatusCommand: ParsableCommand {
 
     enum StatusFormat: String, ExpressibleByArgument { case table, json }
 
+    @Option(help: ArgumentHelp("Warn about ecosystems whose newest advisory is older than this many days.", valueName: "days"))
+    var maxDbAge = 30
+
     func run() throws {
-        let store = try database.open()
+        // Status describes; it never builds a database that is not there.
+        guard FileManager.default.fileExists(atPath: database.resolvedPath) else {
+            throw CLIError.input("no advisory database at \(database.resolvedPath): `fnaudit db build` makes one from the shipped snapshot (the first scan does too), `fnaudit db update` from osv.dev")
+        }
+        let store: AdvisoryStore
+        do {
+            store = try AdvisoryStore(path: database.resolvedPath)
+        } catch {
+            throw CLIError.input("advisory database: \(error)")
+        }
         let status = try store.status()
         let age = status.snapshotDate.flatMap(CalendarDay.daysSince)
         var warnings: [String] = []
-        if let age, age > 30 {
-            warnings.append("the advisory snapshot is \(age) days old; refresh it with `fnaudit db import <osv export>`")
+        for stale in AdvisoryProvenance(path: status.path, sources: status.sources, ecosystems: status.ecosystems).stale(maxAgeDays: maxDbAge) {
+            warnings.append("the \(stale.ecosystem) advisories are \(stale.ageDays.map { "\($0) days" } ?? "of unknown age") old; refresh them with `fnaudit db update` (online) or `fnaudit db import <osv export>` (offline)")
         }
         switch format {
         case .json:
@@ -74,12 +87,15 @@ struct DatabaseStatusCommand: ParsableCommand {
                 if let license = source.license { print("    licence \(license)") }
             }
             print("")
-            print("Ecosystem  Advisories  Affected packages  Withdrawn")
+            print("Ecosystem  Advisories  Affected packages  Withdrawn  Newest record  Age (days)  Imported")
             for ecosystem in Ecosystem.allCases {
                 let c = status.counts[ecosystem.rawValue]
+                let fresh = status.ecosystems.first { $0.ecosystem == ecosystem.rawValue }
                 print(ecosystem.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
                       + String(c?.advisories ?? 0).leftPadded(12) + String(c?.affectedPackages ?? 0).leftPadded(19)
-                      + String(c?.withdrawn ?? 0).leftPadded(11))
+                      + String(c?.withdrawn ?? 0).leftPadded(11)
+                      + "  " + String(fresh?.newestModified?.prefix(10) ?? "-").padding(toLength: 13, withPad: " ", startingAt: 0)
+                      + (fresh?.ageDays.map(String.init) ?? "-").leftPadded(11) + "  " + String(fresh?.importedAt.prefix(10) ?? "-"))
             }
             for warning in warnings { Console.warn(warning) }
         }
@@ -91,7 +107,7 @@ struct DatabaseStatusCommand: ParsableCommand {
         var warnings: [String]
 
         enum Keys: String, CodingKey {
-            case path, schemaVersion, builtAt, importedAt, snapshotDate, snapshotAgeDays, sources, counts, advisories, sizeBytes, warnings
+            case path, schemaVersion, builtAt, importedAt, snapshotDate, snapshotAgeDays, sources, ecosystems, counts, advisories, sizeBytes, warnings
         }
         func encode(to encoder: Encoder) throws {
             var c = encoder.container(keyedBy: Keys.self)
@@ -102,6 +118,7 @@ struct DatabaseStatusCommand: ParsableCommand {
             try c.encodeIfPresent(status.snapshotDate, forKey: .snapshotDate)
             try c.encodeIfPresent(snapshotAgeDays, forKey: .snapshotAgeDays)
             try c.encode(status.sources, forKey: .sources)
+            try c.encode(status.ecosystems, forKey: .ecosystems)
             try c.encode(status.counts, forKey: .counts)
             try c.encode(status.advisories, forKey: .advisories)
             try c.encode(status.sizeBytes, forKey: .sizeBytes)

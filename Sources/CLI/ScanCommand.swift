@@ -185,6 +185,12 @@ struct ScanCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Suppressions file (default: .fnaudit.toml in the scanned folder).", valueName: "file"))
     var config: String?
 
+    @Option(help: ArgumentHelp("Warn when an ecosystem's newest advisory is older than this many days.", valueName: "days"))
+    var maxDbAge = 30
+
+    @Flag(help: "Exit 2 when the advisories are older than --max-db-age (for CI that needs fresh data).")
+    var failOnStale = false
+
     func run() throws {
         let report = try input.run { request in
             var request = request
@@ -192,8 +198,14 @@ struct ScanCommand: ParsableCommand {
             request.configPath = config
             return try Audit.run(request)
         }
+        let gate = GatePolicy(threshold: failOn, onlyFixable: onlyFixable, maxDatabaseAgeDays: maxDbAge, failOnStale: failOnStale)
+        if !input.quiet {
+            for stale in report.staleEcosystems(gate) {
+                Console.warn("the \(stale.ecosystem) advisories are \(stale.ageDays.map { "\($0) days" } ?? "of unknown age") old (newest record \(stale.newestModified?.prefix(10) ?? "none")): refresh them with `fnaudit db update` (online) or `fnaudit db import` (offline)")
+            }
+        }
         try output.emit(report, withFindings: true)
-        switch report.outcome(GatePolicy(threshold: failOn, onlyFixable: onlyFixable)) {
+        switch report.outcome(gate) {
         case .failed: throw ExitCode(1)
         case .incomplete: throw ExitCode(2)
         case .clean: break

@@ -101,6 +101,12 @@ extension AuditReport {
     public func outcome(_ gate: GatePolicy) -> AuditOutcome {
         if fails(gate) { return .failed }
         if !errors.isEmpty || !unevaluated.isEmpty { return .incomplete }
+        if gate.failOnStale && !staleEcosystems(gate).isEmpty { return .incomplete }
         return .clean
+    }
+
+    /// Ecosystems whose advisories are older than the gate allows.
+    public func staleEcosystems(_ gate: GatePolicy) -> [EcosystemData] {
+        database?.stale(maxAgeDays: gate.maxDatabaseAgeDays) ?? []
     }
 }

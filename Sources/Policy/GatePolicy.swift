@@ -19,9 +19,15 @@ public struct GatePolicy: Sendable {
     public var threshold: Threshold
     /// Ignore findings with no fixed version when deciding the exit code.
     public var onlyFixable: Bool
+    /// Advisories older than this (each ecosystem's newest record) are stale.
+    public var maxDatabaseAgeDays: Int
+    /// A stale database makes the run incomplete (exit 2) instead of only warning.
+    public var failOnStale: Bool
 
-    public init(threshold: Threshold = .any, onlyFixable: Bool = false) {
+    public init(threshold: Threshold = .any, onlyFixable: Bool = false, maxDatabaseAgeDays: Int = 30, failOnStale: Bool = false) {
         self.threshold = threshold
         self.onlyFixable = onlyFixable
+        self.maxDatabaseAgeDays = maxDatabaseAgeDays
+        self.failOnStale = failOnStale
     }
 }

@@ -28,10 +28,12 @@ public enum JSONReport {
         var path: String
         var snapshotDate: String?
         var sources: [Source]
+        var ecosystems: [EcosystemData]
         init(_ p: AdvisoryProvenance) {
             path = p.path
             snapshotDate = p.snapshotDate
             sources = p.sources.map { Source(name: $0.name, sha256: $0.sha256, origin: $0.origin, date: $0.snapshotDate, license: $0.license) }
+            ecosystems = p.ecosystems
         }
     }
     struct LocationEntry: Encodable {

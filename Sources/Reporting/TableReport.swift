@@ -92,7 +92,14 @@ public enum TableReport {
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
         if !report.unidentified.isEmpty { line += "; \(report.unidentified.count) unidentified jar\(report.unidentified.count == 1 ? "" : "s")" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
-        if let date = report.database?.snapshotDate { line += "; advisory snapshot \(date)" }
+        if let database = report.database {
+            let dates = database.ecosystems.compactMap { e in e.newestModified.map { "\(e.ecosystem) \($0.prefix(10))" } }
+            if !dates.isEmpty {
+                line += "; advisories as of " + dates.joined(separator: ", ")
+            } else if let date = database.snapshotDate {
+                line += "; advisory snapshot \(date)"
+            }
+        }
         if !report.includeDev { line += "; dev dependencies excluded" }
         return line + "."
     }
