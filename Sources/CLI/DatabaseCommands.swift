@@ -36,7 +36,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Inspect, build and refresh the local advisory database (offline).",
-        subcommands: [DatabaseStatusCommand.self, DatabaseBuildCommand.self, DatabaseImportCommand.self]
+        subcommands: [DatabaseStatusCommand.self, DatabaseBuildCommand.self, DatabaseImportCommand.self, DatabaseUpdateCommand.self]
     )
 }
 
@@ -172,6 +172,62 @@ struct DatabaseImportCommand: ParsableCommand {
         try RefreshPrinter.run(verb: "imported", path: database.resolvedPath) { progress in
             try DatabaseRefresher.importExports(databasePath: database.resolvedPath, inputs: paths, progress: progress)
         }
+    }
+}
+
+struct DatabaseUpdateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update",
+        abstract: "Refresh the database from osv.dev or a mirror (the only command that uses the network).",
+        discussion: """
+        Fetches <base>/<Ecosystem>/modified_id.csv and only the records changed since the local data \
+        (<base>/<Ecosystem>/<ID>.json), or the whole <base>/<Ecosystem>/all.zip when the database is \
+        new or much has changed; verifies what came, and imports it with the same atomic swap as \
+        `db import`. Every URL fetched is printed. An ecosystem that fails (404, a damaged download) \
+        is reported and the others are still updated (exit 2).
+
+        Air-gapped: mirror osv.dev's layout on an internal server and pass --mirror URL; or copy the \
+        all.zip files and use `fnaudit db import` (no network at all).
+
+        Examples:
+          fnaudit db update
+          fnaudit db update --mirror https://osv-mirror.internal.example/osv
+          fnaudit db update --ecosystem PyPI --ecosystem npm
+        """
+    )
+    @OptionGroup var database: DatabaseOptions
+    @Option(help: ArgumentHelp("Base URL laid out like osv.dev's exports (default: osv.dev).", valueName: "url"))
+    var mirror: String?
+    @Option(name: .customLong("ecosystem"), help: ArgumentHelp("npm, PyPI or Maven (repeatable; default: all three).", valueName: "name"))
+    var ecosystems: [String] = []
+    @Flag(name: .shortAndLong, help: "Print nothing but errors.") var quiet = false
+
+    func run() throws {
+        var options = DatabaseUpdater.Options()
+        if let mirror { options.base = mirror }
+        if !ecosystems.isEmpty {
+            options.ecosystems = try ecosystems.map { name in
+                guard let ecosystem = Ecosystem(caseInsensitive: name) else { throw ValidationError("unknown ecosystem \(name) (npm, PyPI, Maven)") }
+                return ecosystem
+            }
+        }
+        let bar = ProgressBar(enabled: !quiet && Terminal.standardErrorIsInteractive)
+        let started = Date()
+        let outcome: DatabaseUpdater.Outcome
+        do {
+            outcome = try DatabaseUpdater.update(databasePath: database.resolvedPath, options: options, progress: bar.update,
+                                                 log: { if !quiet { Console.note($0) } })
+        } catch {
+            bar.finish()
+            throw CLIError.input("update failed, the previous database is unchanged: \(error)")
+        }
+        bar.finish()
+        for (ecosystem, method) in outcome.methods where !quiet { Console.note("\(ecosystem.rawValue): \(method)") }
+        if let summary = outcome.refresh, !quiet {
+            RefreshPrinter.print(summary, verb: "updated", path: database.resolvedPath, seconds: Date().timeIntervalSince(started))
+        }
+        for (ecosystem, reason) in outcome.failures { Console.error("\(ecosystem.rawValue) not updated: \(reason)") }
+        if !outcome.failures.isEmpty || (outcome.refresh?.skipped ?? 0) > 0 { throw ExitCode(2) }
     }
 }
 
