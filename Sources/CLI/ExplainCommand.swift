@@ -27,13 +27,16 @@ struct ExplainCommand: ParsableCommand {
         let store = try database.open()
         let details = try store.detail(idOrAlias: id)
         guard !details.isEmpty else { throw CLIError.input("no advisory \(id) (nor an advisory with that alias) in \(store.path)") }
+        if format == .json {
+            // One valid JSON document: the record, or an array when an alias names several.
+            let records = details.map { $0.rawJSON ?? "{}" }
+            print(records.count == 1 ? records[0] : "[" + records.joined(separator: ",\n") + "]")
+            return
+        }
         let snapshot = try store.provenance()
         for (index, detail) in details.enumerated() {
-            if index > 0 { print(format == .json ? "" : "\n" + String(repeating: "─", count: 40) + "\n") }
-            switch format {
-            case .text: print(ExplainReport.render(detail, snapshot: snapshot), terminator: "")
-            case .json: print(detail.rawJSON ?? "{}")
-            }
+            if index > 0 { print("\n" + String(repeating: "─", count: 40) + "\n") }
+            print(ExplainReport.render(detail, snapshot: snapshot), terminator: "")
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FnauditAudit
+import FnauditModel
 import FnauditPolicy
 import FnauditReporting
 import FnauditScanning
@@ -78,6 +79,11 @@ struct InputOptions: ParsableArguments {
                 }
             }
             for warning in report.configurationWarnings { Console.warn("\(warning.location): \(warning.message)") }
+            if verbose {
+                for package in report.packages where package.versionKind == .unpinned {
+                    Console.warn("\(package.locations.first.map { "\($0)\($0.line.map { ":\($0)" } ?? "")" } ?? ""): \(package.name) \(package.versionNote ?? "") is not pinned: left out of matching (pin it, or scan the lockfile)")
+                }
+            }
         }
         return report
     }
@@ -85,31 +91,46 @@ struct InputOptions: ParsableArguments {
 
 /// `--format`, and `--output FILE` or `--output FORMAT=FILE` (repeatable: several formats at once).
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, sarif, cyclonedx, markdown }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, sarif, cyclonedx, markdown, html }
 
-    @Option(help: ArgumentHelp("Output format: table, json, sarif, cyclonedx or markdown.", valueName: "format"))
-    var format: Format = .table
+    @Option(help: ArgumentHelp("Output format: table, json, sarif, cyclonedx, markdown or html.", valueName: "format"))
+    var format: Format?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
-        "Write --format to FILE, or FORMAT=FILE to write another format too (repeatable): -o sarif=fnaudit.sarif -o cyclonedx=bom.json.",
+        "Write to FILE (format from --format, else from the extension: .sarif, .cdx.json, .json, .md, .html; else the table), or FORMAT=FILE to write another format too (repeatable): -o sarif=fnaudit.sarif -o cyclonedx=bom.json.",
         valueName: "[format=]file"))
     var output: [String] = []
+
+    /// The format a file name implies.
+    static func format(forFile name: String) -> Format? {
+        let lower = name.lowercased()
+        if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { return .sarif }
+        if lower.hasSuffix(".cdx.json") || lower.hasSuffix(".cyclonedx.json") { return .cyclonedx }
+        if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .markdown }
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
+        return nil
+    }
 
     /// (format, file or nil for standard output)
     func destinations() throws -> [(Format, String?)] {
         var result: [(Format, String?)] = []
         var plain = false
         for entry in output {
-            if let eq = entry.firstIndex(of: "="), let named = Format(rawValue: String(entry[..<eq]).lowercased()) {
+            if let eq = entry.firstIndex(of: "="), !entry[..<eq].contains("/"), !entry[..<eq].contains(".") {
+                let name = String(entry[..<eq])
+                guard let named = Format(rawValue: name.lowercased()) else {
+                    throw ValidationError("--output \(entry): unknown format \(name.debugDescription) (known: \(Format.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
                 let file = String(entry[entry.index(after: eq)...])
                 guard !file.isEmpty else { throw ValidationError("--output \(entry): no file name after '='") }
                 result.append((named, file))
             } else {
                 plain = true
-                result.append((format, entry))
+                result.append((format ?? OutputOptions.format(forFile: entry) ?? .table, entry))
             }
         }
-        if !plain { result.insert((format, nil), at: 0) }
+        if !plain { result.insert((format ?? .table, nil), at: 0) }
         return result
     }
 
@@ -131,12 +152,14 @@ struct OutputOptions: ParsableArguments {
             let data: Data
             switch format {
             case .table:
-                data = Data((withFindings ? TableReport.render(report, colour: file == nil && Terminal.colourOnStandardOutput)
+                data = Data((withFindings ? TableReport.render(report, colour: file == nil && Terminal.colourOnStandardOutput,
+                                                               width: file == nil ? Terminal.columns : 120)
                                           : InventoryTable.render(report)).utf8)
             case .json: data = try JSONReport.render(report, version: FnauditInfo.version, withFindings: withFindings)
             case .sarif: data = try SARIFReport.render(report, version: FnauditInfo.version)
             case .cyclonedx: data = try CycloneDXReport.render(report, version: FnauditInfo.version, withVulnerabilities: withFindings)
-            case .markdown: data = Data(MarkdownReport.render(report).utf8)
+            case .markdown: data = Data(MarkdownReport.render(report, withFindings: withFindings).utf8)
+            case .html: data = Data(HTMLReport.render(report, version: FnauditInfo.version, withFindings: withFindings).utf8)
             }
             try write(data, to: file)
         }
@@ -191,14 +214,38 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Exit 2 when the advisories are older than --max-db-age (for CI that needs fresh data).")
     var failOnStale = false
 
+    @Flag(help: "Exit 2 when anything could not be read or evaluated, even if findings would make it 1.")
+    var failOnIncomplete = false
+
+    @Option(help: ArgumentHelp("Show only findings of these severities (comma-separated: UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL); --fail-on still gates on all.",
+                               valueName: "list"))
+    var severity: String?
+
+    @Flag(help: "Do not show findings that have no fixed version (--only-fixable is the gate's counterpart).")
+    var ignoreUnfixed = false
+
+    func validate() throws { _ = try severities() }
+
+    func severities() throws -> Set<Severity>? {
+        guard let severity else { return nil }
+        return Set(try severity.split(separator: ",").map { word in
+            guard let value = Severity(rawValue: word.trimmingCharacters(in: .whitespaces).uppercased()) else {
+                throw ValidationError("--severity: unknown severity \(word.debugDescription) (UNKNOWN, LOW, MEDIUM, HIGH, CRITICAL)")
+            }
+            return value
+        })
+    }
+
     func run() throws {
-        let report = try input.run { request in
+        var report = try input.run { request in
             var request = request
             request.databasePath = database.path
             request.configPath = config
             return try Audit.run(request)
         }
-        let gate = GatePolicy(threshold: failOn, onlyFixable: onlyFixable, maxDatabaseAgeDays: maxDbAge, failOnStale: failOnStale)
+        report.display = AuditReport.DisplayFilter(severities: try severities(), ignoreUnfixed: ignoreUnfixed)
+        let gate = GatePolicy(threshold: failOn, onlyFixable: onlyFixable, maxDatabaseAgeDays: maxDbAge, failOnStale: failOnStale,
+                              failOnIncomplete: failOnIncomplete)
         if !input.quiet {
             for stale in report.staleEcosystems(gate) {
                 Console.warn("the \(stale.ecosystem) advisories are \(stale.ageDays.map { "\($0) days" } ?? "of unknown age") old (newest record \(stale.newestModified?.prefix(10) ?? "none")): refresh them with `fnaudit db update` (online) or `fnaudit db import` (offline)")

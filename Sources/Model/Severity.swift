@@ -27,7 +27,8 @@ public enum Severity: String, Codable, Sendable, CaseIterable, Comparable {
         }
     }
 
-    private var rank: Int {
+    /// 0 for UNKNOWN up to 4 for CRITICAL.
+    public var rank: Int {
         switch self {
         case .unknown: return 0
         case .low: return 1

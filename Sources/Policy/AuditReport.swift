@@ -22,6 +22,19 @@ public struct AuditReport: Sendable {
     public var suppressed: [String: Suppression] = [:]
     /// Warnings about the configuration itself (expired suppressions); also in `issues`.
     public var configurationWarnings: [ScanIssue] = []
+    /// What reports show (`--severity`, `--ignore-unfixed`); the gate still sees every finding.
+    public var display = DisplayFilter()
+
+    public struct DisplayFilter: Sendable {
+        /// Only these severities are shown; nil shows all.
+        public var severities: Set<Severity>?
+        /// Findings with no fixed version are not shown.
+        public var ignoreUnfixed = false
+        public init(severities: Set<Severity>? = nil, ignoreUnfixed: Bool = false) {
+            self.severities = severities
+            self.ignoreUnfixed = ignoreUnfixed
+        }
+    }
 
     /// Applies `suppressions` to a match. `match` nil makes an inventory report.
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
@@ -66,6 +79,22 @@ public struct AuditReport: Sendable {
     /// Findings that are not suppressed.
     public var activeFindings: [Finding] { findings.filter { suppression(of: $0) == nil } }
 
+    /// Active findings that pass the display filter: what reports list.
+    public var shownFindings: [Finding] { displayedFindings.filter { suppression(of: $0) == nil } }
+
+    /// Every finding, suppressed ones included, that passes the display filter: what machine formats list.
+    public var displayedFindings: [Finding] {
+        findings.filter { finding in
+            (display.severities?.contains(finding.severity) ?? true) && !(display.ignoreUnfixed && finding.fixedVersions.isEmpty)
+        }
+    }
+
+    /// Active findings the display filter hides (they still count for the gate).
+    public var hiddenCount: Int { activeFindings.count - shownFindings.count }
+
+    /// Every input read and every package evaluated.
+    public var isComplete: Bool { errors.isEmpty && unevaluated.isEmpty }
+
     public var errors: [ScanIssue] { issues.filter { $0.severity == .error } }
     public var warnings: [ScanIssue] { issues.filter { $0.severity == .warning } }
 
@@ -99,6 +128,7 @@ extension AuditReport {
     }
 
     public func outcome(_ gate: GatePolicy) -> AuditOutcome {
+        if gate.failOnIncomplete && !isComplete { return .incomplete }
         if fails(gate) { return .failed }
         if !errors.isEmpty || !unevaluated.isEmpty { return .incomplete }
         if gate.failOnStale && !staleEcosystems(gate).isEmpty { return .incomplete }

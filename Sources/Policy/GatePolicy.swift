@@ -23,8 +23,12 @@ public struct GatePolicy: Sendable {
     public var maxDatabaseAgeDays: Int
     /// A stale database makes the run incomplete (exit 2) instead of only warning.
     public var failOnStale: Bool
+    /// An incomplete scan exits 2 even when findings would make it 1 (for CI that needs completeness).
+    public var failOnIncomplete: Bool
 
-    public init(threshold: Threshold = .any, onlyFixable: Bool = false, maxDatabaseAgeDays: Int = 30, failOnStale: Bool = false) {
+    public init(threshold: Threshold = .any, onlyFixable: Bool = false, maxDatabaseAgeDays: Int = 30, failOnStale: Bool = false,
+                failOnIncomplete: Bool = false) {
+        self.failOnIncomplete = failOnIncomplete
         self.threshold = threshold
         self.onlyFixable = onlyFixable
         self.maxDatabaseAgeDays = maxDatabaseAgeDays

@@ -37,7 +37,7 @@ public enum CycloneDXReport {
             "components": components,
         ]
         if withVulnerabilities {
-            document["vulnerabilities"] = report.findings.enumerated().map { index, finding in
+            document["vulnerabilities"] = report.displayedFindings.enumerated().map { index, finding in
                 vulnerability(finding, ref: "vulnerability-\(index + 1)", component: references[finding.package.identity] ?? finding.package.purl,
                               suppression: report.suppression(of: finding))
             }

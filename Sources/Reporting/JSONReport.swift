@@ -103,6 +103,8 @@ public enum JSONReport {
         var message: String
     }
     struct Summary: Encodable {
+        /// Every input read and every package evaluated.
+        var complete: Bool
         var packages: [String: Int]
         var unidentified: Int?
         var findings: [String: Int]?
@@ -123,7 +125,7 @@ public enum JSONReport {
                                     locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
                                     identification: p.identification, hashes: p.digests)
             },
-            findings: withFindings ? report.findings.map { f in
+            findings: withFindings ? report.displayedFindings.map { f in
                 FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
                              cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
                              references: f.references, locations: f.package.locations.map(LocationEntry.init),
@@ -137,6 +139,7 @@ public enum JSONReport {
             },
             errors: report.errors.map(issue), warnings: report.warnings.map(issue),
             summary: Summary(
+                complete: report.isComplete,
                 packages: Dictionary(uniqueKeysWithValues: Ecosystem.allCases.map { ($0.rawValue, report.packageCounts()[$0] ?? 0) }),
                 unidentified: report.unidentified.isEmpty ? nil : report.unidentified.count,
                 findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,

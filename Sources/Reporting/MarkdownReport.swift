@@ -5,8 +5,9 @@ import FnauditPolicy
 
 /// A compact Markdown table for pull-request comments.
 public enum MarkdownReport {
-    public static func render(_ report: AuditReport) -> String {
-        let active = report.activeFindings
+    public static func render(_ report: AuditReport, withFindings: Bool = true) -> String {
+        guard withFindings else { return inventory(report) }
+        let active = report.shownFindings
         var out = "### fnaudit: "
         out += active.isEmpty ? "no known vulnerabilities\n\n" : "\(active.count) vulnerabilit\(active.count == 1 ? "y" : "ies") found\n\n"
         if !active.isEmpty {
@@ -48,6 +49,24 @@ public enum MarkdownReport {
     }
 
     private static func escape(_ text: String) -> String { DisplayText.markdown(text) }
+
+    /// `fnaudit inventory --format markdown`: the packages, and nothing about vulnerabilities (none were looked up).
+    static func inventory(_ report: AuditReport) -> String {
+        var out = "### fnaudit inventory: \(report.packages.count) package\(report.packages.count == 1 ? "" : "s")\n\n"
+        if !report.packages.isEmpty {
+            out += "| Ecosystem | Package | Version | Where |\n|---|---|---|---|\n"
+            for p in report.packages {
+                let version = p.versionKind == .exact ? p.version : "\(p.versionKind.rawValue): \(p.versionNote ?? "")"
+                out += "| \(p.ecosystem.rawValue) | \(DisplayText.markdownCode(p.name)) | \(escape(version)) | \(DisplayText.markdownCode(TableReport.locationText(p))) |\n"
+            }
+            out += "\n"
+        }
+        if !report.errors.isEmpty {
+            out += "**\(report.errors.count) input error\(report.errors.count == 1 ? "" : "s")**: "
+                + report.errors.prefix(5).map { "\(DisplayText.markdownCode($0.location.description)): \(escape($0.message))" }.joined(separator: "; ") + "\n\n"
+        }
+        return out + "_" + InventoryTable.summary(report) + "_\n"
+    }
 
     /// Only http(s) links without characters that end a Markdown link target.
     private static func markdownURL(_ url: String) -> String? {

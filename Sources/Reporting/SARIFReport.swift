@@ -12,7 +12,7 @@ public enum SARIFReport {
         var rules: [[String: Any]] = []
         var ruleIndex: [String: Int] = [:]
         var results: [[String: Any]] = []
-        for finding in report.findings {
+        for finding in report.displayedFindings {
             if ruleIndex[finding.id] == nil {
                 ruleIndex[finding.id] = rules.count
                 rules.append(rule(for: finding))

@@ -4,80 +4,224 @@ import FnauditModel
 import FnauditPolicy
 import Rainbow
 
-/// The default output: one block per vulnerable package, then problems, then a summary line.
+/// The default output: a headline that says whether the scan was complete, then per target
+/// (input) the vulnerable packages, most severe first, each with its findings and the upgrade
+/// that fixes them all; then what needs a look, and a summary. Every line fits `width`.
 public enum TableReport {
-    public static func render(_ report: AuditReport, colour: Bool) -> String {
-        var out = ""
-        let byPackage = Dictionary(grouping: report.activeFindings, by: { $0.package.identity })
-        if !byPackage.isEmpty {
-            var rows: [[String]] = [["ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "SEVERITY", "FIXED IN", "WHERE"]]
-            var severities: [Severity?] = [nil]
-            // Malicious packages first: there is nothing to upgrade to, only something to remove.
-            let malicious = Set(report.activeFindings.filter { $0.kind == .maliciousPackage }.map(\.package.identity))
-            for identity in byPackage.keys.sorted(by: { (malicious.contains($0) ? 0 : 1, $0) < (malicious.contains($1) ? 0 : 1, $1) }) {
-                guard let findings = byPackage[identity], let package = findings.first?.package else { continue }
-                let upgrade = report.safeUpgrades[identity]
-                for (i, finding) in findings.enumerated() {
-                    var ids = Array(([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(3))
-                    if finding.kind == .maliciousPackage { ids = ["MALICIOUS PACKAGE"] + ids.prefix(2) }
-                    let score = finding.cvssScore.map { String(format: " %.1f", $0) } ?? ""
-                    rows.append([
-                        i == 0 ? package.ecosystem.rawValue : "", i == 0 ? package.name + (package.identification != nil ? " (inferred)" : "") : "",
-                        i == 0 ? package.version : "",
-                        ids.joined(separator: ", "), finding.severity.rawValue + score,
-                        finding.fixedVersions.first ?? "-",
-                        i == 0 ? locationText(package) : "",
-                    ])
-                    severities.append(finding.severity)
-                }
-                if let upgrade, findings.count > 1 {
-                    rows.append(["", "", "", "→ upgrade to \(upgrade) to fix all \(findings.count)", "", "", ""])
-                    severities.append(nil)
-                }
-            }
-            out += table(rows, severities: severities, colour: colour)
-        } else {
-            out += "No known vulnerabilities found.\n"
+    public static func render(_ report: AuditReport, colour: Bool, width: Int = 80) -> String {
+        let width = max(width, 40)
+        var out = headline(report) + "\n"
+        let shown = report.shownFindings
+        for target in targets(report, shown) {
+            if report.inputs.count > 1 { out += "\n" + fit(DisplayText.escaped("── \(target.input)"), width) + "\n" }
+            out += "\n" + findingsTable(report, target.findings, relativeTo: target.input, width: width, colour: colour)
         }
-        let noted = report.activeFindings.filter { $0.rangeNote != nil }
-        if !noted.isEmpty {
-            out += "\nAdvisory data to check:\n"
-            for finding in noted {
-                out += DisplayText.escaped("  \(finding.package.name) \(finding.package.version) \(finding.id): \(finding.rangeNote ?? "")") + "\n"
-            }
+        var notes: [String] = []
+        for finding in shown where finding.rangeNote != nil {
+            notes.append("\(finding.package.name) \(finding.package.version) \(finding.id): \(finding.rangeNote ?? "")")
         }
-        let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
-        if !suppressed.isEmpty {
-            out += "\nSuppressed by configuration (not counted):\n"
-            for finding in suppressed {
-                let s = report.suppression(of: finding)
-                out += DisplayText.escaped("  \(finding.id) \(finding.package.name) \(finding.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")") + "\n"
-            }
+        out += section("Advisory data to check:", notes, width)
+        out += section("Suppressed by configuration (not counted):", report.findings.filter { report.suppression(of: $0) != nil }.map { f in
+            let s = report.suppression(of: f)
+            return "\(f.id) \(f.package.name) \(f.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")"
+        }, width)
+        out += section("Could not be evaluated (not known to be safe):", report.unevaluated.map { u in
+            "\(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
+                + (u.advisoryIDs.isEmpty ? "" : " [might apply: \(u.advisoryIDs.joined(separator: ", "))]")
+        }, width)
+        out += section("Jars that could not be identified (not checked):", report.unidentified.map { a in
+            "\(a.location)" + (a.digests.map { " sha1 \($0.sha1)" } ?? "") + ": \(a.reason)"
+        }, width)
+        if shown.contains(where: { $0.package.identification != nil }) {
+            out += "\n" + wrap("(inferred): identified from a jar's manifest or file name, not from Maven metadata (--format json shows the evidence).", width, indent: "") + "\n"
         }
-        if !report.unevaluated.isEmpty {
-            out += "\nCould not be evaluated (not known to be safe):\n"
-            for u in report.unevaluated {
-                var line = "  \(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
-                if !u.advisoryIDs.isEmpty { line += " [might apply: \(u.advisoryIDs.joined(separator: ", "))]" }
-                out += DisplayText.escaped(line) + "\n"
-            }
+        out += section("Errors:", report.errors.map { "\($0.location): \($0.message)" }, width)
+        if report.hiddenCount > 0 {
+            out += "\n" + wrap("\(report.hiddenCount) finding\(report.hiddenCount == 1 ? "" : "s") not shown (--severity, --ignore-unfixed).", width, indent: "") + "\n"
         }
-        if !report.unidentified.isEmpty {
-            out += "\nJars that could not be identified (not checked):\n"
-            for artifact in report.unidentified {
-                out += DisplayText.escaped("  \(artifact.location)" + (artifact.digests.map { " sha1 \($0.sha1)" } ?? "") + ": \(artifact.reason)") + "\n"
-            }
-        }
-        if report.packages.contains(where: { $0.identification != nil && !report.findings(of: $0).isEmpty }) {
-            out += "\n(inferred): identified from a jar's manifest or file name, not from Maven metadata (--format json shows the evidence).\n"
-        }
-        if !report.errors.isEmpty {
-            out += "\nErrors:\n"
-            for e in report.errors { out += DisplayText.escaped("  \(e.location): \(e.message)") + "\n" }
-        }
-        out += "\n" + summaryLine(report) + "\n"
+        out += "\n" + wrap(summaryLine(report), width, indent: "") + "\n"
         return out
     }
+
+    /// True to what happened: complete or not, something checked or not.
+    public static func headline(_ report: AuditReport) -> String {
+        let active = report.activeFindings.count
+        let findings = "\(active) finding\(active == 1 ? "" : "s")"
+        if !report.isComplete {
+            let unread = report.errors.count + report.unevaluated.count
+            return "Scan incomplete: \(unread) input\(unread == 1 ? "" : "s"), entr\(unread == 1 ? "y" : "ies") or package\(unread == 1 ? "" : "s") could not be read or evaluated"
+                + (active > 0 ? "; \(findings) in what could." : ".")
+        }
+        if report.packages.isEmpty { return "No packages found in the inputs: nothing was checked." }
+        if active == 0 { return "No known vulnerabilities in \(report.packages.count) package\(report.packages.count == 1 ? "" : "s")." }
+        let packages = Set(report.activeFindings.map(\.package.identity)).count
+        return "\(findings) in \(packages) package\(packages == 1 ? "" : "s")."
+    }
+
+    struct Target { var input: String; var findings: [Finding] }
+
+    /// Findings grouped by the input they were found in (a package in two inputs is in both).
+    static func targets(_ report: AuditReport, _ findings: [Finding]) -> [Target] {
+        guard !findings.isEmpty else { return [] }
+        guard report.inputs.count > 1 else { return [Target(input: report.inputs.first ?? "", findings: findings)] }
+        return report.inputs.compactMap { input in
+            let inside = findings.filter { $0.package.locations.contains { under(input, $0) } }
+            return inside.isEmpty ? nil : Target(input: input, findings: inside)
+        }
+    }
+
+    static func under(_ input: String, _ location: Location) -> Bool {
+        location.path == input || location.path.hasPrefix(input.hasSuffix("/") ? input : input + "/")
+    }
+
+    /// One block per package, most severe package first (malicious, then severity, then CVSS),
+    /// its findings in the same order, and the upgrade that fixes all of them.
+    static func findingsTable(_ report: AuditReport, _ findings: [Finding], relativeTo input: String, width: Int, colour: Bool) -> String {
+        func rank(_ f: Finding) -> (Int, Int, Double) { (f.kind == .maliciousPackage ? 1 : 0, f.severity.rank, f.cvssScore ?? -1) }
+        let byPackage = Dictionary(grouping: findings, by: { $0.package.identity })
+        let order = byPackage.keys.sorted { a, b in
+            let x = byPackage[a]?.map(rank).max { $0 < $1 } ?? (0, 0, 0), y = byPackage[b]?.map(rank).max { $0 < $1 } ?? (0, 0, 0)
+            return x != y ? x > y : a < b
+        }
+        var rows: [[String]] = []
+        var severities: [Severity?] = []
+        var notes: [String?] = []   // a line under the row (the upgrade)
+        for identity in order {
+            guard let group = byPackage[identity]?.sorted(by: { rank($0) != rank($1) ? rank($0) > rank($1) : $0.id < $1.id }),
+                  let package = group.first?.package else { continue }
+            for (i, finding) in group.enumerated() {
+                var ids = Array(([finding.id] + finding.advisoryIDs.filter { $0 != finding.id } + finding.aliases).prefix(2))
+                if finding.kind == .maliciousPackage { ids = ["MALICIOUS PACKAGE", finding.id] }
+                rows.append([
+                    finding.severity.rawValue + (finding.cvssScore.map { String(format: " %.1f", $0) } ?? ""),
+                    i == 0 ? package.ecosystem.rawValue : "",
+                    i == 0 ? package.name + (package.identification != nil ? " (inferred)" : "") : "",
+                    i == 0 ? package.version : "",
+                    ids.joined(separator: ", "),
+                    finding.fixedVersions.first ?? "-",
+                    finding.summary ?? "",
+                    i == 0 ? where_(package, relativeTo: input) : "",
+                ])
+                severities.append(finding.severity)
+                notes.append(i == group.count - 1 && group.count > 1 ? report.safeUpgrades[identity].map { "→ upgrade to \($0) to fix all \(group.count)" } : nil)
+            }
+        }
+        return layout(["SEVERITY", "ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "FIXED IN", "TITLE", "WHERE"], rows, severities, notes,
+                      width: width, colour: colour)
+    }
+
+    /// The first location, relative to the input, with how many more.
+    static func where_(_ package: Package, relativeTo input: String) -> String {
+        guard let first = package.locations.first(where: { under(input, $0) }) ?? package.locations.first else { return "" }
+        var text = first.line.map { "\(first):\($0)" } ?? first.description
+        let prefix = input.hasSuffix("/") ? input : input + "/"
+        if text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
+        else if text.hasPrefix(input + "!/") { text = (input as NSString).lastPathComponent + String(text.dropFirst(input.count)) }
+        return package.locations.count > 1 ? "\(text) (+\(package.locations.count - 1))" : text
+    }
+
+    /// Columns sized to their content, then shrunk to fit `width`: TITLE goes first (it is shown
+    /// only when there is room), then WHERE (shortened from the middle), ADVISORY, PACKAGE,
+    /// VERSION and FIXED IN down to a floor each.
+    static func layout(_ header: [String], _ rows: [[String]], _ severities: [Severity?], _ notes: [String?],
+                       width: Int, colour: Bool) -> String {
+        let cells = rows.map { $0.map { DisplayText.escaped($0) } }
+        var widths = header.indices.map { c in max(header[c].count, cells.map { $0[c].count }.max() ?? 0) }
+        let gap = width < 100 ? 1 : 2
+        var visible = Array(repeating: true, count: header.count)
+        func total() -> Int { zip(widths, visible).filter(\.1).map(\.0).reduce(0, +) + gap * (visible.filter { $0 }.count - 1) }
+        // TITLE: at most 50, and only when at least 20 fit.
+        let title = 6, whereColumn = 7, advisoryColumn = 4
+        widths[title] = min(widths[title], 50)
+        if total() > width {
+            let others = total() - widths[title] - gap
+            if width - others - gap >= 20 { widths[title] = width - others - gap } else { visible[title] = false }
+        }
+        if rows.allSatisfy({ $0[title].isEmpty }) { visible[title] = false }
+        // Narrow terminals: the ecosystem is implied by the package's name (group:artifact is Maven).
+        if width < 100 && total() > width { visible[1] = false }
+        let floors: [(Int, Int)] = [(1, 5), (2, 28), (whereColumn, 28), (advisoryColumn, 19), (2, 16), (whereColumn, 16),
+                                    (3, 8), (5, 8), (whereColumn, 12)]
+        for (column, floor) in floors where total() > width && widths[column] > floor {
+            widths[column] = max(floor, widths[column] - (total() - width))
+        }
+        // Still too wide (a narrow terminal): the ecosystem is implied by the package's name.
+        if total() > width { visible[1] = false }
+        for (column, floor) in [(whereColumn, 8), (2, 12), (advisoryColumn, 14), (3, 6)] where total() > width && widths[column] > floor {
+            widths[column] = max(floor, widths[column] - (total() - width))
+        }
+        var out = ""
+        func line(_ values: [String], severity: Severity?, isHeader: Bool) -> String {
+            var text = ""
+            for c in header.indices where visible[c] {
+                let isLast = c == header.indices.last(where: { visible[$0] })
+                let value = c == whereColumn ? shortenMiddle(values[c], widths[c])
+                    : c == advisoryColumn ? shortenList(values[c], widths[c]) : shortenEnd(values[c], widths[c])
+                var cell = isLast ? value : value.padding(toLength: widths[c] + gap, withPad: " ", startingAt: 0)
+                if colour { cell = isHeader ? cell.bold : (c == 0 ? colourize(cell, severity, colour: true) : cell) }
+                text += cell
+            }
+            return text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        out += line(header, severity: nil, isHeader: true) + "\n"
+        for (r, row) in cells.enumerated() {
+            out += line(row, severity: severities[r], isHeader: false) + "\n"
+            if let note = notes[r] { out += shortenEnd("  " + note, width) + "\n" }
+        }
+        return out
+    }
+
+    /// `GHSA-…, CVE-…` cut at a comma when the whole list does not fit, so an id is never cut.
+    static func shortenList(_ text: String, _ width: Int) -> String {
+        guard text.count > width else { return text }
+        var kept = ""
+        for id in text.components(separatedBy: ", ") {
+            let next = kept.isEmpty ? id : kept + ", " + id
+            if next.count > width { break }
+            kept = next
+        }
+        return kept.isEmpty ? shortenEnd(text, width) : kept
+    }
+
+    static func shortenEnd(_ text: String, _ width: Int) -> String {
+        text.count <= width ? text : String(text.prefix(max(0, width - 1))) + "…"
+    }
+
+    /// `…/BOOT-INF/lib/x.jar!/META-INF/…`: keeps both ends of a path.
+    static func shortenMiddle(_ text: String, _ width: Int) -> String {
+        guard text.count > width, width > 3 else { return shortenEnd(text, width) }
+        let head = (width - 1) / 3, tail = width - 1 - head
+        return String(text.prefix(head)) + "…" + String(text.suffix(tail))
+    }
+
+    /// A titled list, each item wrapped to `width` under a two-space indent.
+    static func section(_ title: String, _ items: [String], _ width: Int) -> String {
+        guard !items.isEmpty else { return "" }
+        return "\n" + title + "\n" + items.map { wrap(DisplayText.escaped($0), width, indent: "  ") }.joined(separator: "\n") + "\n"
+    }
+
+    /// Word-wraps `text` to `width` columns; continuation lines get `indent` twice over.
+    static func wrap(_ text: String, _ width: Int, indent: String) -> String {
+        var lines: [String] = []
+        var current = indent
+        for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+            let candidate = current == indent || current.allSatisfy({ $0 == " " }) ? current + word : current + " " + word
+            if candidate.count > width && !current.trimmingCharacters(in: .whitespaces).isEmpty {
+                lines.append(current)
+                current = indent + indent + word
+            } else {
+                current = candidate
+            }
+            while current.count > width {
+                lines.append(String(current.prefix(width)))
+                current = indent + indent + current.dropFirst(width)
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\n")
+    }
+
+    static func fit(_ text: String, _ width: Int) -> String { shortenEnd(text, width) }
 
     public static func summaryLine(_ report: AuditReport) -> String {
         let counts = report.packageCounts()
@@ -122,24 +266,6 @@ public enum TableReport {
         case nil: return text
         }
     }
-
-    /// Left-aligned columns; the severity column is coloured.
-    static func table(_ rows: [[String]], severities: [Severity?], colour: Bool) -> String {
-        guard let columns = rows.first?.count else { return "" }
-        var widths = Array(repeating: 0, count: columns)
-        for row in rows { for (i, cell) in row.map({ DisplayText.escaped($0) }).enumerated() where i < columns - 1 { widths[i] = max(widths[i], min(cell.count, 60)) } }
-        var out = ""
-        for (r, row) in rows.enumerated() {
-            var line = ""
-            for (i, cell) in row.map({ DisplayText.escaped($0) }).enumerated() {
-                let shown = cell.count > 60 && i < columns - 1 ? String(cell.prefix(57)) + "..." : cell
-                let padded = i < columns - 1 ? shown.padding(toLength: widths[i] + 2, withPad: " ", startingAt: 0) : shown
-                line += i == 4 ? colourize(padded, severities[r], colour: colour) : (r == 0 && colour ? padded.bold : padded)
-            }
-            out += line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) + "\n"
-        }
-        return out
-    }
 }
 
 /// `fnaudit inventory`'s table: one package per line.
@@ -156,6 +282,11 @@ public enum InventoryTable {
             text += ["Maven", "(unidentified)", "", DisplayText.escaped(artifact.location.description), DisplayText.escaped(artifact.reason)]
                 .joined(separator: "\t") + "\n"
         }
-        return text + TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
+        return text + summary(report) + "\n"
+    }
+
+    /// The summary line without anything about findings: an inventory matched nothing.
+    public static func summary(_ report: AuditReport) -> String {
+        TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "")
     }
 }

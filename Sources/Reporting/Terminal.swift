@@ -9,6 +9,14 @@ public enum Terminal {
         isatty(1) == 1 && environment["NO_COLOR"].map(\.isEmpty) != false
     }
 
+    /// The width to fit: `$COLUMNS`, else the terminal's, else 80.
+    public static var columns: Int {
+        if let text = environment["COLUMNS"], let value = Int(text), value > 0 { return value }
+        var size = winsize()
+        if isatty(1) == 1, ioctl(1, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
     /// A progress bar only on an interactive stderr: not in pipes, CI logs or dumb terminals.
     public static var standardErrorIsInteractive: Bool {
         isatty(2) == 1 && environment["CI"] == nil && environment["TERM"] != "dumb"

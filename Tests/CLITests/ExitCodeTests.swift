@@ -96,3 +96,41 @@ final class ExitCodeTests: XCTestCase {
         }
     }
 }
+
+/// Command-line behaviours that used to surprise.
+final class CLITrapTests: XCTestCase {
+    func testOutputFormatsAreNamedOrInferredNeverGuessedIntoFileNames() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let database = try ShippedDatabase.path()
+        let unknown = try CLI.run(["scan", "Tests/Fixtures/policy/tree", "--db", database, "-o", "yaml=\(directory.path)/x.yaml"],
+                                  currentDirectory: Fixtures.repository)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("unknown format \"yaml\""), unknown.stderr)
+        let sarif = directory.appendingPathComponent("report.sarif").path
+        let html = directory.appendingPathComponent("report.html").path
+        _ = try CLI.run(["scan", "Tests/Fixtures/policy/tree", "--db", database, "--quiet", "-o", sarif, "-o", html],
+                        currentDirectory: Fixtures.repository)
+        XCTAssertTrue(try String(contentsOfFile: sarif, encoding: .utf8).contains("\"$schema\""), "inferred from .sarif")
+        XCTAssertTrue(try String(contentsOfFile: html, encoding: .utf8).hasPrefix("<!DOCTYPE html>"), "inferred from .html")
+    }
+
+    func testInventoryMarkdownSaysNothingAboutVulnerabilities() throws {
+        let result = try CLI.run(["inventory", "Tests/Fixtures/policy/tree", "--format", "markdown"], currentDirectory: Fixtures.repository)
+        XCTAssertEqual(result.status, 0)
+        XCTAssertTrue(result.stdout.hasPrefix("### fnaudit inventory: 3 packages"), result.stdout)
+        XCTAssertFalse(result.stdout.lowercased().contains("vulnerab"), result.stdout)
+    }
+
+    func testVerboseNamesTheUnpinnedRequirementsItLeftOut() throws {
+        let result = try CLI.run(["scan", "Tests/Fixtures/e2e/vulnerable", "--db", try ShippedDatabase.path(), "--verbose"],
+                                 currentDirectory: Fixtures.repository)
+        XCTAssertTrue(result.stderr.contains("requests") && result.stderr.contains("is not pinned"), result.stderr)
+    }
+
+    func testExplainJSONIsOneDocument() throws {
+        let result = try CLI.run(["explain", "CVE-2021-44228", "--db", try ShippedDatabase.path(), "--format", "json"])
+        XCTAssertEqual(result.status, 0)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)), result.stdout)
+    }
+}
