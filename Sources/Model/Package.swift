@@ -31,6 +31,10 @@ public struct Package: Hashable, Codable, Sendable {
     public var identification: Identification?
     /// Digests of the file that is this package (a jar), when it holds exactly this one package.
     public var digests: FileDigests?
+    /// Whether the project depends on it itself; nil when the lockfile records no graph.
+    public var isDirect: Bool?
+    /// Shortest chains of package names from a direct dependency to this one (itself last), up to five.
+    public var dependencyPaths: [[String]] = []
 
     public init(
         ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,

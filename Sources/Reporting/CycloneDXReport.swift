@@ -21,6 +21,19 @@ public enum CycloneDXReport {
             references[package.identity] = ref
             components.append(component(package, ref: ref))
         }
+        // Edges the lockfiles proved (consecutive names of the shortest paths), by component ref.
+        var byName: [String: [String]] = [:]
+        for package in report.packages { if let ref = references[package.identity] { byName["\(package.ecosystem.rawValue) \(package.name)", default: []].append(ref) } }
+        var dependsOn: [String: Set<String>] = [:]
+        for package in report.packages {
+            for path in package.dependencyPaths where path.count > 1 {
+                for (parent, child) in zip(path, path.dropFirst()) {
+                    for from in byName["\(package.ecosystem.rawValue) \(parent)"] ?? [] {
+                        for to in byName["\(package.ecosystem.rawValue) \(child)"] ?? [] where from != to { dependsOn[from, default: []].insert(to) }
+                    }
+                }
+            }
+        }
         let formatter = ISO8601DateFormatter()
         var document: [String: Any] = [
             "$schema": "http://cyclonedx.org/schema/bom-1.6.schema.json",
@@ -36,6 +49,9 @@ public enum CycloneDXReport {
             ] as [String: Any],
             "components": components,
         ]
+        if !dependsOn.isEmpty {
+            document["dependencies"] = dependsOn.keys.sorted().map { ["ref": $0, "dependsOn": (dependsOn[$0] ?? []).sorted()] }
+        }
         if withVulnerabilities {
             document["vulnerabilities"] = report.displayedFindings.enumerated().map { index, finding in
                 vulnerability(finding, ref: "vulnerability-\(index + 1)", component: references[finding.package.identity] ?? finding.package.purl,

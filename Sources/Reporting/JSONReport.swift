@@ -63,6 +63,9 @@ public enum JSONReport {
         var safeUpgrade: String?
         var identification: Identification?
         var hashes: FileDigests?
+        var direct: Bool?
+        /// Shortest chains from a direct dependency to this package (up to five).
+        var paths: [[String]]?
     }
     struct UnidentifiedEntry: Encodable {
         var location: LocationEntry
@@ -123,7 +126,8 @@ public enum JSONReport {
                                     versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
                                     dev: p.isDev, extractors: p.extractors.map(\.displayName),
                                     locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
-                                    identification: p.identification, hashes: p.digests)
+                                    identification: p.identification, hashes: p.digests, direct: p.isDirect,
+                                    paths: p.dependencyPaths.isEmpty ? nil : p.dependencyPaths)
             },
             findings: withFindings ? report.displayedFindings.map { f in
                 FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,

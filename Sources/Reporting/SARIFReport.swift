@@ -104,6 +104,9 @@ public enum SARIFReport {
         if !archived.isEmpty {
             message += " Found at " + archived.prefix(5).map(\.description).joined(separator: "; ") + "."
         }
+        if package.isDirect == false, let path = package.dependencyPaths.first, path.count > 1 {
+            message += " Pulled in by \(path.joined(separator: " > "))."
+        }
         var result: [String: Any] = [
             "ruleId": finding.id,
             "ruleIndex": ruleIndex,

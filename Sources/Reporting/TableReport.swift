@@ -103,7 +103,14 @@ public enum TableReport {
                     i == 0 ? where_(package, relativeTo: input) : "",
                 ])
                 severities.append(finding.severity)
-                notes.append(i == group.count - 1 && group.count > 1 ? report.safeUpgrades[identity].map { "→ upgrade to \($0) to fix all \(group.count)" } : nil)
+                var note: [String] = []
+                if i == group.count - 1 {
+                    if group.count > 1, let upgrade = report.safeUpgrades[identity] { note.append("→ upgrade to \(upgrade) to fix all \(group.count)") }
+                    if package.isDirect == false, let path = package.dependencyPaths.first, path.count > 1 {
+                        note.append("via \(path.joined(separator: " > ")): transitive, pulled in by \(path[0]) (upgrade it, or override \(package.name))")
+                    }
+                }
+                notes.append(note.isEmpty ? nil : note.joined(separator: "\n  "))
             }
         }
         return layout(["SEVERITY", "ECOSYSTEM", "PACKAGE", "VERSION", "ADVISORY", "FIXED IN", "TITLE", "WHERE"], rows, severities, notes,
@@ -166,7 +173,9 @@ public enum TableReport {
         out += line(header, severity: nil, isHeader: true) + "\n"
         for (r, row) in cells.enumerated() {
             out += line(row, severity: severities[r], isHeader: false) + "\n"
-            if let note = notes[r] { out += shortenEnd("  " + note, width) + "\n" }
+            if let note = notes[r] {
+                for line in note.components(separatedBy: "\n  ") { out += shortenEnd("  " + DisplayText.escaped(line), width) + "\n" }
+            }
         }
         return out
     }

@@ -27,6 +27,10 @@ public enum PackageMerger {
                 merged[i].extractors.append(extractor)
             }
             if merged[i].environmentMarker == nil { merged[i].environmentMarker = package.environmentMarker }
+            if let direct = package.isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
+            for path in package.dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
+                merged[i].dependencyPaths.append(path)
+            }
         }
         for i in merged.indices { merged[i].locations.sort() }
         return merged.indices.sorted { keys[$0] < keys[$1] }.map { merged[$0] }

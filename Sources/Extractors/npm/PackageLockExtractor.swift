@@ -38,6 +38,7 @@ public struct PackageLockExtractor: Extractor {
     private func fromPackages(_ packages: [String: Any], _ input: ExtractorInput) -> [Package] {
         let lines = PackageLockLines(input.contents)
         var found: [Package] = []
+        var paths: [Int: String] = [:]   // index in `found` → install path, for the graph
         for (path, value) in packages {
             guard !path.isEmpty, let entry = value as? [String: Any] else { continue }
             // Links point at workspace folders, which are listed under their own path; entries
@@ -46,10 +47,46 @@ public struct PackageLockExtractor: Extractor {
             guard let name = entry.string("name") ?? NpmNames.nameFromInstallPath(path),
                   let version = entry.string("version") else { continue }
             let isDev = entry.bool("dev") || entry.bool("devOptional")
+            paths[found.count] = path
             found.append(NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
                                           isDev: isDev, extractor: id, resolved: entry.string("resolved")))
         }
+        let graph = PackageLockExtractor.graph(packages)
+        var index = 0
+        graph.annotate(&found) { _ in
+            defer { index += 1 }
+            return paths[index]
+        }
         return found
+    }
+
+    /// Edges as npm resolves them: a dependency `x` of the package at `a/node_modules/b` is the
+    /// nearest `…/node_modules/x` walking up from there.
+    static func graph(_ packages: [String: Any]) -> DependencyGraph {
+        var graph = DependencyGraph()
+        func names(_ entry: [String: Any], _ keys: [String]) -> [String] {
+            keys.flatMap { (entry.dictionary($0) ?? [:]).keys.sorted() }
+        }
+        func resolve(_ name: String, from path: String) -> String? {
+            var base = path
+            while true {
+                let candidate = base.isEmpty ? "node_modules/\(name)" : "\(base)/node_modules/\(name)"
+                if packages[candidate] != nil { return candidate }
+                guard !base.isEmpty else { return nil }
+                guard let cut = base.range(of: "/node_modules/", options: .backwards) else { base = ""; continue }
+                base = String(base[..<cut.lowerBound])
+            }
+        }
+        let dependencyKeys = ["dependencies", "optionalDependencies", "peerDependencies"]
+        if let root = packages[""] as? [String: Any] {
+            graph.direct = names(root, dependencyKeys + ["devDependencies"]).compactMap { resolve($0, from: "") }
+        }
+        for (path, value) in packages where !path.isEmpty {
+            guard let entry = value as? [String: Any] else { continue }
+            graph.names[path] = entry.string("name") ?? NpmNames.nameFromInstallPath(path) ?? path
+            graph.edges[path] = names(entry, dependencyKeys).compactMap { resolve($0, from: path) }
+        }
+        return graph
     }
 
     /// Version 1: nested `dependencies`, where an alias reads `npm:real-name@1.2.3`.

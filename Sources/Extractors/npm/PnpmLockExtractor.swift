@@ -26,7 +26,11 @@ public struct PnpmLockExtractor: Extractor {
         let lines = KeyLines(yamlKeysAt: "  ", in: input.contents)
         var result = Extraction()
         let packages = root.dictionary("packages") ?? [:]
-        let devOnlyV9 = major >= 9 ? devOnlyPackages(root) : []
+        let (graph, devOnlyV9) = major >= 9 ? snapshotGraph(root) : (DependencyGraph(), [])
+        // A package key (`qs@6.5.2`) is the snapshot key without its peer suffix.
+        var snapshotOf: [String: String] = [:]
+        for node in graph.edges.keys.sorted() where snapshotOf[stripPeers(node)] == nil { snapshotOf[stripPeers(node)] = node }
+        let shortest = graph.shortestPaths()
         for (key, value) in packages {
             let entry = value as? [String: Any] ?? [:]
             guard var package = self.package(key: key, entry: entry, major: major, input: input, lines: lines) else {
@@ -34,16 +38,22 @@ public struct PnpmLockExtractor: Extractor {
                 continue
             }
             if devOnlyV9.contains(key) { package.isDev = true }
+            if let node = snapshotOf[key] {
+                package.isDirect = shortest.reached[node] == 0
+                package.dependencyPaths = shortest.paths(to: node)
+            }
             result.packages.append(package)
         }
         return result
     }
 
-    /// 9.x keeps dev flags out of `packages`: walk `snapshots` from the importers' dependency lists.
-    private func devOnlyPackages(_ root: [String: Any]) -> Set<String> {
-        func stripPeers(_ key: String) -> String {
-            key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
-        }
+    private func stripPeers(_ key: String) -> String {
+        key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
+    }
+
+    /// 9.x keeps dependencies in `snapshots`, keyed `name@version(peers)`, and dev flags nowhere:
+    /// the graph from the importers' dependency lists, and the packages only dev roots reach.
+    private func snapshotGraph(_ root: [String: Any]) -> (DependencyGraph, Set<String>) {
         func targets(_ list: [String: Any]?) -> [String] {
             (list ?? [:]).compactMap { name, value -> String? in
                 let version = (value as? [String: Any])?.string("version") ?? (value as? String)
@@ -63,7 +73,13 @@ public struct PnpmLockExtractor: Extractor {
         }
         let devSnapshots = DevReachability.devOnly(prodRoots: prodRoots, devRoots: devRoots, edges: edges)
         let prodPackages = Set(edges.keys.filter { !devSnapshots.contains($0) }.map(stripPeers))
-        return Set(devSnapshots.map(stripPeers)).subtracting(prodPackages)
+        var graph = DependencyGraph()
+        graph.edges = edges
+        graph.direct = prodRoots + devRoots
+        for node in edges.keys {
+            graph.names[node] = NpmNames.splitNameAndVersion(Substring(stripPeers(node))).map(\.name) ?? node
+        }
+        return (graph, Set(devSnapshots.map(stripPeers)).subtracting(prodPackages))
     }
 
     private func package(key: String, entry: [String: Any], major: Int, input: ExtractorInput, lines: KeyLines) -> Package? {

@@ -1,0 +1,49 @@
+import Foundation
+import TestSupport
+import XCTest
+import FnauditModel
+import FnauditExtractors
+
+/// Lockfiles that record the graph give each package its shortest paths from a direct dependency.
+final class DependencyPathTests: XCTestCase {
+    private struct NoSiblings: SiblingFiles {
+        func read(_ path: String) throws -> [UInt8] { throw ExtractionError("no siblings") }
+    }
+
+    private func packages(_ corpusFolder: String, as name: String, _ extractor: any Extractor) throws -> [Package] {
+        let folder = Fixtures.shared("corpus/lockfiles/\(corpusFolder)")
+        guard let file = try FileManager.default.contentsOfDirectory(atPath: folder).sorted().first else { throw XCTSkip("no corpus file in \(folder)") }
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: folder + "/" + file)))
+        return try extractor.extract(ExtractorInput(path: name, location: Location(path: name), contents: bytes, siblings: NoSiblings())).packages
+    }
+
+    private func assertPathsAreConsistent(_ packages: [Package], _ label: String, minimumWithPaths: Double = 0.8) {
+        let direct = Set(packages.filter { $0.isDirect == true }.map(\.name))
+        XCTAssertFalse(direct.isEmpty, "\(label): direct dependencies")
+        for package in packages {
+            for path in package.dependencyPaths {
+                XCTAssertEqual(path.last, package.name, "\(label): a path ends at its package")
+                XCTAssertTrue(direct.contains(path[0]), "\(label): \(path) starts at a direct dependency")
+                XCTAssertLessThanOrEqual(package.dependencyPaths.count, 5)
+            }
+            if package.isDirect == true { XCTAssertEqual(package.dependencyPaths.first, [package.name], label) }
+        }
+        let withPaths = Double(packages.filter { !$0.dependencyPaths.isEmpty }.count) / Double(max(1, packages.count))
+        XCTAssertGreaterThan(withPaths, minimumWithPaths, "\(label): most packages are reached")
+    }
+
+    func testPackageLockV3() throws {
+        let found = try packages("package-lock-v3/real", as: "package-lock.json", PackageLockExtractor())
+        assertPathsAreConsistent(found, "package-lock v3")
+        let paths = found.filter { $0.isDirect == false }.flatMap(\.dependencyPaths)
+        XCTAssertTrue(paths.contains { $0.count >= 3 }, "transitive chains")
+    }
+
+    func testPnpmV9() throws {
+        assertPathsAreConsistent(try packages("pnpm-v9/real", as: "pnpm-lock.yaml", PnpmLockExtractor()), "pnpm v9")
+    }
+
+    func testUvLock() throws {
+        assertPathsAreConsistent(try packages("uv-lock/real", as: "uv.lock", UvLockExtractor()), "uv.lock", minimumWithPaths: 0.5)
+    }
+}
