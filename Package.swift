@@ -107,6 +107,15 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
 
+        // `Scripts/fuzz/run.sh TARGET SECONDS`: libFuzzer over each parser of hostile input (built with
+        // -sanitize=fuzzer,address there); built normally it runs crash files once. No GRDB, no Crypto.
+        .executableTarget(
+            name: "fnaudit-fuzz",
+            dependencies: ["CArchive", "FnauditModel", "FnauditVersioning", "FnauditArchive", "FnauditExtractors",
+                           "FnauditScanning", "FnauditAdvisory", "FnauditPolicy"],
+            path: "Sources/Fuzz"
+        ),
+
         // Tests mirror the targets. TestSupport: fixture paths, ../shared, the shipped database, running tools.
         .target(name: "TestSupport", dependencies: ["FnauditAdvisoryDB"], path: "Tests/TestSupport"),
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
