@@ -53,7 +53,11 @@ case("pom-latin1-comment", {"pom.xml": b"<project><!-- caf\xe9 \xff\xfe --><depe
 case("pom-invalid-utf8-name", {"pom.xml": b"<project><dep\xffendencies/></project>"}, ["{dir}"], [0, 2])
 case("pom-entity-expansion", {"pom.xml": "<?xml version=\"1.0\"?><!DOCTYPE project [<!ENTITY a \"" + "x" * 1000 + "\">]><project>"
                               + "&a;" * 200_000 + "</project>"}, ["{dir}"], [2], "declares entities", seconds=10)
-case("toml-escape", {"poetry.lock": b"[\x1b"}, ["{dir}"], [2], "control character")
+case("pom-deep-nesting", {"pom.xml": "<project>" + "<a>" * 100_000 + "</a>" * 100_000 + "</project>"}, ["{dir}"], [2], "nested deeper")
+case("toml-escape", {"poetry.lock": b"[\x1b"}, ["{dir}"], [2], "not valid TOML")
+case("toml-bad-header", {"poetry.lock": "[[~ackage]]\nname = \"x\"\n"}, ["{dir}"], [2], "not valid TOML")
+case("toml-broken-time", {"poetry.lock": "a=2024-11-08T:\n"}, ["{dir}"], [2], "incomplete time")
+case("pom-empty-processing-instruction", {"pom.xml": b"<?\xff\xfe?><project/>"}, ["{dir}"], [0])
 case("toml-dotted-keys", {"poetry.lock": "a" + ".a" * 20_000 + " = 1\n"}, ["{dir}"], [2], "nested deeper")
 case("toml-nested-arrays", {"uv.lock": "x = " + "[" * 5_000 + "]" * 5_000 + "\n"}, ["{dir}"], [2], "nested deeper")
 case("config-escape", {".fnaudit.toml": b"[\x1b", "requirements.txt": b"django==2.2.0\n"}, ["{dir}"], [2], "invalid config",

@@ -70,19 +70,23 @@ public enum Ecosystem: String, CaseIterable, Codable, Sendable, Comparable {
             }
             return String(decoding: bytes, as: UTF8.self)
         }
-        var out = ""
-        out.reserveCapacity(name.utf8.count)
+        // Other scripts: scalars collected once, then one String (appending to a String's scalar
+        // view copies it each time, which made a long name quadratic).
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(name.unicodeScalars.count)
         var inSeparatorRun = false
         for scalar in name.unicodeScalars {
             if scalar == "-" || scalar == "_" || scalar == "." {
-                if !inSeparatorRun { out.unicodeScalars.append("-") }
+                if !inSeparatorRun { scalars.append("-") }
                 inSeparatorRun = true
             } else {
                 inSeparatorRun = false
-                out.unicodeScalars.append(contentsOf: String(scalar).lowercased().unicodeScalars)
+                scalars.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             }
         }
-        return out
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: scalars)
+        return String(view)
     }
 }
 

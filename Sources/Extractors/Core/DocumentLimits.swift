@@ -45,16 +45,27 @@ public enum DocumentLimits {
         enum State { case normal, basic, literal, multiBasic, multiLiteral, comment }
         var state = State.normal
         var depth = 0, dots = 0, line = 1, separators = 0
+        var brackets: [UInt8] = []
+        var atLineStart = true
         var i = 0
         func starts(_ quote: UInt8) -> Bool { i + 2 < bytes.count && bytes[i + 1] == quote && bytes[i + 2] == quote }
         while i < bytes.count {
             let b = bytes[i]
+            if state == .normal && atLineStart && b != 0x20 && b != 0x09 {
+                atLineStart = false
+                // toml++ asserts on a key or table header that starts with a character no key may
+                // start with (`[[~x]]`): every key is checked before it sees one.
+                if brackets.isEmpty && b != 0x0A && b != 0x0D && b != 0x23 {
+                    try checkKey(bytes, from: i, header: b == 0x5B, line: line)
+                }
+            }
             if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D || b == 0x7F {
                 throw ExtractionError("not valid TOML: control character 0x\(String(b, radix: 16)) at line \(line)")
             }
             if b == 0x0A {
                 line += 1
                 dots = 0
+                atLineStart = true
                 if state == .comment || state == .basic || state == .literal { state = .normal }
                 i += 1
                 continue
@@ -71,14 +82,26 @@ public enum DocumentLimits {
             case .multiLiteral:
                 if b == 0x27 && starts(0x27) { state = .normal; i += 2 }
             case .normal:
+                // toml++ asserts (and, with assertions off, reads on) when a date is followed by a
+                // broken time (`2024-11-08T:`): such values are refused before it parses them.
+                if b >= 0x30 && b <= 0x39, i >= 9, isDatePrefix(bytes, end: i), !isTimeAfterDate(bytes, at: i + 1) {
+                    throw ExtractionError("not valid TOML: a date with an incomplete time at line \(line)")
+                }
                 switch b {
                 case 0x23: state = .comment
                 case 0x22: if starts(0x22) { state = .multiBasic; i += 2 } else { state = .basic }
                 case 0x27: if starts(0x27) { state = .multiLiteral; i += 2 } else { state = .literal }
-                case 0x5B, 0x7B: depth += 1
-                case 0x5D, 0x7D: depth -= 1
+                case 0x5B, 0x7B:
+                    depth += 1
+                    brackets.append(b)
+                    if b == 0x7B { try checkInlineKey(bytes, after: i, line: line) }
+                case 0x5D, 0x7D:
+                    depth -= 1
+                    _ = brackets.popLast()
                 case 0x2E: dots += 1
-                case 0x2C, 0x3D: separators += 1
+                case 0x2C, 0x3D:
+                    separators += 1
+                    if b == 0x2C, brackets.last == 0x7B { try checkInlineKey(bytes, after: i, line: line) }
                 default: break
                 }
                 if depth > maxNesting || dots > maxNesting {
@@ -88,6 +111,76 @@ public enum DocumentLimits {
             i += 1
         }
         try checkValueCount(separators + line, "TOML")
+    }
+
+    private static func isBareKey(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2D
+    }
+
+    /// A key (`a.b."c"`) at `from`, followed by `=`; or a table header (`[a.b]`, `[[a]]`).
+    private static func checkKey(_ bytes: [UInt8], from start: Int, header: Bool, line: Int) throws {
+        func fail() -> ExtractionError { ExtractionError("not valid TOML: \(header ? "a table header" : "a key") that is not one at line \(line)") }
+        var k = start
+        func skipBlanks() { while k < bytes.count, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 } }
+        if header {
+            k += 1
+            if k < bytes.count, bytes[k] == 0x5B { k += 1 }
+        }
+        while true {
+            skipBlanks()
+            guard k < bytes.count else { throw fail() }
+            let c = bytes[k]
+            if isBareKey(c) {
+                while k < bytes.count, isBareKey(bytes[k]) { k += 1 }
+            } else if c == 0x22 || c == 0x27 {
+                k += 1
+                while k < bytes.count, bytes[k] != c, bytes[k] != 0x0A {
+                    if c == 0x22, bytes[k] == 0x5C { k += 1 }
+                    k += 1
+                }
+                guard k < bytes.count, bytes[k] == c else { throw fail() }
+                k += 1
+            } else {
+                throw fail()
+            }
+            skipBlanks()
+            if k < bytes.count, bytes[k] == 0x2E { k += 1; continue }
+            break
+        }
+        guard k < bytes.count, bytes[k] == (header ? 0x5D : 0x3D) else { throw fail() }
+    }
+
+    /// Inside an inline table, after `{` or `,`: a key, or the closing `}`.
+    private static func checkInlineKey(_ bytes: [UInt8], after index: Int, line: Int) throws {
+        var k = index + 1
+        while k < bytes.count, bytes[k] == 0x20 || bytes[k] == 0x09 { k += 1 }
+        guard k < bytes.count, bytes[k] != 0x7D else { return }
+        try checkKey(bytes, from: k, header: false, line: line)
+    }
+
+    /// Whether `bytes[end-9...end]` is `YYYY-MM-DD` outside a string (the scanner's state says so).
+    private static func isDatePrefix(_ bytes: [UInt8], end: Int) -> Bool {
+        let start = end - 9
+        guard start >= 0 else { return false }
+        for (offset, b) in bytes[start...end].enumerated() {
+            let isDigit = b >= 0x30 && b <= 0x39
+            if offset == 4 || offset == 7 { if b != 0x2D { return false } } else if !isDigit { return false }
+        }
+        return start == 0 || !(bytes[start - 1] >= 0x30 && bytes[start - 1] <= 0x39)
+    }
+
+    /// After a date: nothing time-like, or a time that starts `HH:MM`.
+    private static func isTimeAfterDate(_ bytes: [UInt8], at index: Int) -> Bool {
+        guard index < bytes.count else { return true }
+        let separator = bytes[index]
+        func digit(_ i: Int) -> Bool { i < bytes.count && bytes[i] >= 0x30 && bytes[i] <= 0x39 }
+        if separator == 0x54 || separator == 0x74 {   // T or t: a time must follow
+            return digit(index + 1) && digit(index + 2) && index + 3 < bytes.count && bytes[index + 3] == 0x3A && digit(index + 4) && digit(index + 5)
+        }
+        if separator == 0x20, digit(index + 1) {   // `2024-11-08 10:…`
+            return digit(index + 2) && index + 3 < bytes.count && bytes[index + 3] == 0x3A && digit(index + 4) && digit(index + 5)
+        }
+        return true
     }
 
     /// Checks a YAML document's nesting: flow collections (`[`, `{`) outside quotes, and block

@@ -29,7 +29,10 @@ final class XMLTreeNode {
         parser.shouldResolveExternalEntities = false
         let builder = Builder(parser: parser)
         parser.delegate = builder
-        guard parser.parse(), let root = builder.root, builder.stack.isEmpty else {
+        guard parser.parse(), let root = builder.root, builder.stack.isEmpty, !builder.tooDeep else {
+            if builder.tooDeep {
+                throw XMLTreeError(line: parser.lineNumber, reason: "elements nested deeper than \(Builder.maxDepth) levels: not read")
+            }
             if parser.parserError == nil, !builder.stack.isEmpty {
                 throw XMLTreeError(line: parser.lineNumber, reason: "the document ends inside <\(builder.stack.last?.name ?? "")>")
             }
@@ -47,9 +50,22 @@ final class XMLTreeNode {
         if bytes.firstRange(of: Array("<!ENTITY".utf8)) != nil {
             throw XMLTreeError(line: 1, reason: "declares entities, which no POM needs: not read")
         }
-        if String(validating: bytes, as: UTF8.self) != nil { return bytes }
-        // Every byte is a Latin-1 character: the text survives, only its encoding changes.
-        var text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        var text: String
+        let wasUTF8: Bool
+        if let utf8 = String(validating: bytes, as: UTF8.self) {
+            text = utf8
+            wasUTF8 = true
+        } else {
+            wasUTF8 = false
+            // Every byte is a Latin-1 character: the text survives, only its encoding changes.
+            text = String(String.UnicodeScalarView(bytes.map { Unicode.Scalar($0) }))
+        }
+        // FoundationXML crashes on a processing instruction without data (`<?x?>`); no POM needs
+        // one, so every one but the XML declaration is dropped.
+        if text.contains("<?") {
+            text = text.replacingOccurrences(of: #"(?s)(?!\A)<\?.*?\?>|\A<\?(?!xml[ \t\r\n]).*?\?>"#, with: "", options: .regularExpression)
+        }
+        guard !wasUTF8 || text.utf8.count != bytes.count else { return bytes }
         if let declaration = text.range(of: #"encoding\s*=\s*["'][^"']*["']"#, options: .regularExpression),
            text[..<declaration.lowerBound].count < 100 {
             text.replaceSubrange(declaration, with: "encoding=\"UTF-8\"")
@@ -58,13 +74,21 @@ final class XMLTreeNode {
     }
 
     private final class Builder: NSObject, XMLParserDelegate {
+        /// A tree this deep would be freed recursively, one frame per level; no POM nests past 20.
+        static let maxDepth = 256
         weak var parser: XMLParser?
         var root: XMLTreeNode?
         var stack: [XMLTreeNode] = []
+        var tooDeep = false
         init(parser: XMLParser) { self.parser = parser }
 
         func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?,
                     qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+            guard stack.count < Builder.maxDepth else {
+                tooDeep = true
+                parser.abortParsing()
+                return
+            }
             let local = elementName.split(separator: ":").last.map(String.init) ?? elementName
             let element = XMLTreeNode(name: local, line: parser.lineNumber)
             if let parent = stack.last { parent.children.append(element) } else { root = element }
