@@ -2,7 +2,7 @@ import TestSupport
 import XCTest
 import FnauditAdvisoryDB
 import FnauditAudit
-import FnauditMatching
+@testable import FnauditMatching
 import FnauditModel
 import FnauditPolicy
 import FnauditScanning
@@ -113,5 +113,25 @@ final class SeverityTests: XCTestCase {
         XCTAssertFalse(scored.isEmpty, report.findings.map { "\($0.id) \($0.severitySource ?? "-")" }.joined(separator: "; "))
         XCTAssertTrue(scored.allSatisfy { $0.severity == .high && $0.cvssScore == 8.2 })
         XCTAssertEqual(report.outcome(GatePolicy(threshold: .high)), .failed)
+    }
+
+    /// No advisory group of the shipped snapshot is rated UNKNOWN while one of its records has a
+    /// CVSS vector (v3 or v4) or a severity label.
+    func testNoGroupWithAVectorOrALabelIsUnknown() throws {
+        let store = try ShippedDatabase.store()
+        let count = try store.status().advisories
+        let all = Array(try store.advisories(keys: Set((1...Int64(count)).map { $0 })).values)
+        XCTAssertEqual(all.count, count)
+        var unknown = 0, rated = 0
+        for group in AliasGrouping.group(all) {
+            var finding = Finding(package: Package(ecosystem: .npm, name: "x", version: "1", locations: [], extractor: ExtractorID(id: "t", displayName: "t", source: .declared)),
+                                  id: group[0].id, advisoryIDs: group.map(\.id), aliases: [], summary: nil, severity: .unknown,
+                                  cvssScore: nil, cvssVector: nil, fixedVersions: [], references: [])
+            Matcher.rate(&finding, group)
+            let known = group.contains { $0.cvssScore != nil || $0.cvss4Score != nil || $0.severityLabel != nil }
+            if known { rated += 1; XCTAssertNotEqual(finding.severity, .unknown, group.map(\.id).joined(separator: " ")) } else { unknown += 1 }
+        }
+        XCTAssertGreaterThan(rated, 4_000)
+        print("snapshot groups rated: \(rated), without any vector or label: \(unknown)")
     }
 }

@@ -133,4 +133,14 @@ final class CLITrapTests: XCTestCase {
         XCTAssertEqual(result.status, 0)
         XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)), result.stdout)
     }
+
+    func testDbStatusOnAMissingDatabaseSaysSoAndBuildsNothing() throws {
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("none.db").path
+        let result = try CLI.run(["db", "status", "--db", path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("no advisory database at"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: path))
+    }
 }

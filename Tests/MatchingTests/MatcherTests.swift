@@ -88,4 +88,17 @@ final class MatcherTests: XCTestCase {
         let android = try Matcher(source: source).match([package(.maven, "com.google.guava:guava", "30.1-android")])
         XCTAssertEqual(android.safeUpgrades.values.first, "32.0.0-android")
     }
+
+    /// A MAL- record is a malicious package: CRITICAL whatever it says, never fixable, no upgrade.
+    func testMaliciousPackagesAreCriticalAndNeverFixable() throws {
+        let source = InMemoryAdvisorySource([
+            try record(#"{"id":"MAL-2024-1234","modified":"2024-01-01T00:00:00Z","summary":"Malicious code in evil-pkg","affected":[{"package":{"ecosystem":"npm","name":"evil-pkg"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.9.9"}]}]}]}"#),
+        ])
+        let result = try Matcher(source: source).match([package(.npm, "evil-pkg", "1.0.0")])
+        XCTAssertEqual(result.findings.first?.kind, .maliciousPackage)
+        XCTAssertEqual(result.findings.first?.severity, .critical)
+        XCTAssertEqual(result.findings.first?.fixedVersions, [])
+        XCTAssertEqual(result.findings.first?.severitySource, "malicious package (MAL-2024-1234)")
+        XCTAssertTrue(result.safeUpgrades.isEmpty)
+    }
 }

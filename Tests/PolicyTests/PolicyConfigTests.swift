@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import XCTest
+import FnauditAdvisory
 import FnauditMatching
 import FnauditModel
 import FnauditPolicy
@@ -77,5 +78,16 @@ final class PolicyConfigTests: XCTestCase {
         let issue = ScanIssue(location: Location(path: "broken.zip"), message: "damaged")
         let report = AuditReport(inputs: [], packages: [], match: MatchResult(), issues: [issue], database: nil, includeDev: false)
         XCTAssertEqual(report.outcome(GatePolicy()), .incomplete)
+    }
+
+    func testStaleAdvisoriesWarnAndGateOnlyWhenAsked() {
+        let old = EcosystemData(ecosystem: "npm", advisories: 10, newestModified: "2020-01-01T00:00:00Z", importedAt: "2020-01-02T00:00:00Z", source: nil)
+        let fresh = EcosystemData(ecosystem: "PyPI", advisories: 10, newestModified: CalendarDay.today() + "T00:00:00Z", importedAt: "x", source: nil)
+        let report = AuditReport(inputs: [], packages: [], match: MatchResult(), issues: [],
+                                 database: AdvisoryProvenance(path: "db", sources: [], ecosystems: [old, fresh]), includeDev: false)
+        XCTAssertEqual(report.staleEcosystems(GatePolicy()).map(\.ecosystem), ["npm"])
+        XCTAssertEqual(report.outcome(GatePolicy()), .clean, "stale data warns")
+        XCTAssertEqual(report.outcome(GatePolicy(failOnStale: true)), .incomplete, "--fail-on-stale exits 2")
+        XCTAssertEqual(report.outcome(GatePolicy(maxDatabaseAgeDays: 100_000, failOnStale: true)), .clean)
     }
 }
