@@ -65,6 +65,7 @@ public enum TableReport {
                 out += DisplayText.escaped("  \(artifact.location)" + (artifact.digests.map { " sha1 \($0.sha1)" } ?? "") + ": \(artifact.reason)") + "\n"
             }
         }
+        out += secretsSection(report, colour: colour)
         if report.packages.contains(where: { $0.identification != nil && !report.findings(of: $0).isEmpty }) {
             out += "\n(inferred): identified from a jar's manifest or file name, not from Maven metadata (--format json shows the evidence).\n"
         }
@@ -74,6 +75,37 @@ public enum TableReport {
         }
         out += "\n" + summaryLine(report) + "\n"
         return out
+    }
+
+    /// Secrets found, redacted, then those the configuration allows; nothing when none were found.
+    static func secretsSection(_ report: AuditReport, colour: Bool) -> String {
+        guard !report.secrets.isEmpty else { return "" }
+        var out = ""
+        let active = report.activeSecrets
+        if !active.isEmpty {
+            out += "\nSecrets (remove them from what ships, and rotate them):\n"
+            var rows: [[String]] = [["RULE", "SECRET", "FINGERPRINT", "TITLE", "SEVERITY", "WHERE"]]
+            var severities: [Severity?] = [nil]
+            for secret in active {
+                rows.append([secret.rule, secret.redacted, String(secret.fingerprint.prefix(16)), secret.title, secret.severity.rawValue,
+                             secretLocation(secret.location)])
+                severities.append(secret.severity)
+            }
+            out += table(rows, severities: severities, colour: colour)
+        }
+        let allowed = report.secrets.filter { report.allowance(of: $0) != nil }
+        if !allowed.isEmpty {
+            out += "\nSecrets allowed by configuration (not counted):\n"
+            for secret in allowed {
+                let a = report.allowance(of: secret)
+                out += DisplayText.escaped("  \(secret.rule) \(secret.redacted) \(secretLocation(secret.location)): \(a?.reason ?? "")\(a?.until.map { " (until \($0))" } ?? "")") + "\n"
+            }
+        }
+        return out
+    }
+
+    static func secretLocation(_ location: Location) -> String {
+        location.line.map { "\(location):\($0)" } ?? location.description
     }
 
     public static func summaryLine(_ report: AuditReport) -> String {
@@ -87,6 +119,11 @@ public enum TableReport {
         if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
         if report.findings.count > active { line += "; \(report.findings.count - active) suppressed" }
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
+        if !report.secrets.isEmpty {
+            let activeSecrets = report.activeSecrets.count
+            line += "; \(activeSecrets) secret\(activeSecrets == 1 ? "" : "s")"
+            if report.secrets.count > activeSecrets { line += " (\(report.secrets.count - activeSecrets) allowed)" }
+        }
         if !report.unidentified.isEmpty { line += "; \(report.unidentified.count) unidentified jar\(report.unidentified.count == 1 ? "" : "s")" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
         if let date = report.database?.snapshotDate { line += "; advisory snapshot \(date)" }
@@ -145,6 +182,10 @@ public enum InventoryTable {
         for artifact in report.unidentified {
             text += ["Maven", "(unidentified)", "", DisplayText.escaped(artifact.location.description), DisplayText.escaped(artifact.reason)]
                 .joined(separator: "\t") + "\n"
+        }
+        for secret in report.secrets {
+            text += ["secret", secret.rule, secret.redacted, TableReport.secretLocation(secret.location), secret.severity.rawValue]
+                .map { DisplayText.escaped($0) }.joined(separator: "\t") + "\n"
         }
         return text + TableReport.summaryLine(report).replacingOccurrences(of: "; 0 findings", with: "") + "\n"
     }

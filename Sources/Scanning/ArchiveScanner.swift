@@ -88,7 +88,7 @@ final class ArchiveScanner: @unchecked Sendable {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
             let normalized = EntryName.normalized(name)
-            let info = EntryInfo(path: normalized, inArchive: true)
+            let info = EntryInfo(path: normalized, inArchive: true, size: entry.declaredSize)
             let wantedBy = analyzers.indices.filter { analyzers[$0].wants(info) }
             let isNested = ArchiveDetection.looksLikeArchiveName(normalized)
             guard !wantedBy.isEmpty || isNested else {

@@ -6,10 +6,13 @@ public struct EntryInfo: Sendable {
     public var path: String
     /// Inside an archive (a jar's `META-INF/` means something there), or a file of a tree.
     public var inArchive: Bool
+    /// The size the file or entry declares, when known before reading (for size limits).
+    public var size: Int64?
 
-    public init(path: String, inArchive: Bool) {
+    public init(path: String, inArchive: Bool, size: Int64? = nil) {
         self.path = path
         self.inArchive = inArchive
+        self.size = size
     }
 }
 
