@@ -71,7 +71,8 @@ public enum FakeCredentials {
         out.append(one("slack-token", slack, "SLACK_BOT=\(slack)"))
         let hook = "https://hooks.slack" + ".com/services/T" + pick(8, from: upper + digits, &rng) + "/B" + pick(10, from: upper + digits, &rng)
             + "/" + pick(24, from: alnum, &rng)
-        out.append(one("slack-webhook", hook, "webhook_url = \"\(hook)\""))
+        // The rule's value is the URL without its scheme.
+        out.append(one("slack-webhook", String(hook.dropFirst("https://".count)), "webhook_url = \"\(hook)\""))
         for prefix in ["sk", "rk"] {
             let stripe = prefix + "_live_" + pick(24, from: alnum, &rng)
             out.append(one("stripe-secret-key", stripe, "stripe.api_key = '\(stripe)'"))

@@ -86,24 +86,31 @@ public enum SecretChecks {
             guard let body = pemBody(value) else { return nil }
             value = body
         }
+        // Cheap, rule-specific tests first; the placeholder marks last.
+        if rule.checks.contains(.mixed), !hasLetterAndDigit(value) { return nil }
+        if rule.checks.contains(.generic), !isGenericSecret(value, key: key, quoted: quoted, fileName: fileName) { return nil }
+        if rule.checks.contains(.dbPassword), !isDatabasePassword(value) { return nil }
+        if let minimum = rule.minEntropy, entropy(value) < minimum { return nil }
+        if rule.checks.contains(.jwt), !isJWT(value) { return nil }
         // Key bodies hold long runs (`AAAAAAAA` in DER lengths): only the marks apply to them.
         if documentedExamples.contains(value) || rfcExamples.contains(value) || isPlaceholder(value, runs: !rule.checks.contains(.pem)) { return nil }
-        if rule.checks.contains(.mixed), !hasLetterAndDigit(value) { return nil }
-        if rule.checks.contains(.jwt), !isJWT(value) { return nil }
-        if rule.checks.contains(.dbPassword), !isDatabasePassword(value) { return nil }
-        if rule.checks.contains(.generic), !isGenericSecret(value, key: key, quoted: quoted, fileName: fileName) { return nil }
-        if let minimum = rule.minEntropy, entropy(value) < minimum { return nil }
         return value
     }
 
     /// Templates, examples, environment look-ups, runs of one character or of a sequence.
     public static func isPlaceholder(_ value: String, runs: Bool = true) -> Bool {
-        let lower = value.lowercased()
-        if placeholderMarks.contains(where: { lower.contains($0) }) { return true }
+        let lower = Array(value.utf8).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        for mark in placeholderBytes where lower.count >= mark.count {
+            for start in 0...(lower.count - mark.count) where lower[start] == mark[0] {
+                var same = true
+                for j in 1..<mark.count where lower[start + j] != mark[j] { same = false; break }
+                if same { return true }
+            }
+        }
         guard runs else { return false }
         var run = 1, ascending = 1
         var previous: UInt8?
-        for byte in lower.utf8 {
+        for byte in lower {
             if let previous {
                 run = byte == previous ? run + 1 : 1
                 ascending = byte == previous &+ 1 ? ascending + 1 : 1
@@ -113,6 +120,8 @@ public enum SecretChecks {
         }
         return false
     }
+
+    private static let placeholderBytes = placeholderMarks.map { Array($0.utf8) }
 
     static func hasLetterAndDigit(_ value: String) -> Bool {
         var letter = false, digit = false

@@ -22,7 +22,7 @@ public struct SecretRule: Sendable {
 
     /// The named checks a rule can ask for (see `SecretChecks`).
     public enum SecretCheck: String, Sendable {
-        case mixed, jwt, pem, dbPassword = "db-password", generic, skipDocs = "skip-docs"
+        case mixed, jwt, pem, dbPassword = "db-password", generic, skipDocs = "skip-docs", lineStart = "line-start"
     }
 
     init(row: [String]) throws {
