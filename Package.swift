@@ -51,11 +51,13 @@ let package = Package(
             name: "FnauditExtractors",
             dependencies: ["FnauditModel", "FnauditVersioning", "Yams", "TOMLKit"],
             path: "Sources/Extractors",
-            // Compiled into the binary (no resource bundle to ship): jar manifest keys → Maven coordinates.
+            // Compiled into the binary (no resource bundle to ship): jar manifest keys → Maven coordinates, secret rules.
             resources: [
                 .embedInCode("Maven/Data/java-coordinates.tsv"),
                 .embedInCode("Maven/Data/java-coordinates-versioned.tsv"),
                 .embedInCode("Maven/Data/java-coordinates-ambiguous.tsv"),
+                // Secret rules: id, severity, keywords, regex (Docs/SECRETS.md).
+                .embedInCode("Secrets/Data/secret-rules.tsv"),
             ]
         ),
         .target(

@@ -18,6 +18,8 @@ public struct AuditRequest: Sendable {
     public var databasePath: String?
     /// `.fnaudit.toml` to apply; nil to look for one at the root of the first folder input.
     public var configPath: String?
+    /// Which scanners run (`--scanners`): packages and their vulnerabilities, secrets, or both (the default).
+    public var scanners: Set<ScannerKind> = Set(ScannerKind.allCases)
     /// Told when slow set-up starts (building the database on first use).
     public var announce: (@Sendable (String) -> Void)?
 
@@ -45,19 +47,22 @@ public enum Audit {
     public static func inventory(_ request: AuditRequest) -> AuditReport {
         let inventory = scan(request)
         return AuditReport(inputs: request.inputs, packages: inventory.packages, match: nil, issues: inventory.issues,
-                           database: nil, includeDev: request.includeDev, unidentified: inventory.unidentified)
+                           database: nil, includeDev: request.includeDev, unidentified: inventory.unidentified,
+                           secrets: inventory.secrets)
     }
 
-    /// The walk, with jar digests computed.
+    /// The walk, with jar digests computed and the analyzers of the requested scanners; secrets are
+    /// fingerprinted with swift-crypto's SHA-256 inside the analyzer, so no value reaches the inventory.
     static func scan(_ request: AuditRequest) -> Inventory {
         var options = request.scan
         if options.digester == nil { options.digester = CryptoDigester() }
-        return InventoryScanner(options: options).inventory(of: request.inputs)
+        let analyzers = ExtractorRegistry.analyzers(for: request.scanners, fingerprinter: CryptoDigester())
+        return InventoryScanner(options: options, analyzers: analyzers).inventory(of: request.inputs)
     }
 
     /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
-        let suppressions = try loadSuppressions(request)
+        let policy = try loadPolicy(request)
         let store = try openDatabase(request)
         var inventory = scan(request)
         do {
@@ -65,7 +70,8 @@ public enum Audit {
             let match = try Matcher(source: store).match(inventory.packages)
             return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
                                database: try store.provenance(), includeDev: request.includeDev,
-                               unidentified: inventory.unidentified, suppressions: suppressions)
+                               unidentified: inventory.unidentified, suppressions: policy.suppressions,
+                               secrets: inventory.secrets, secretAllows: policy.secretAllows)
         } catch {
             throw AuditError.database("\(error)")
         }
@@ -108,10 +114,10 @@ public enum Audit {
         }
     }
 
-    static func loadSuppressions(_ request: AuditRequest) throws -> [Suppression] {
-        guard let path = PolicyConfig.locate(explicit: request.configPath, inputs: request.inputs) else { return [] }
+    static func loadPolicy(_ request: AuditRequest) throws -> PolicyConfig.Contents {
+        guard let path = PolicyConfig.locate(explicit: request.configPath, inputs: request.inputs) else { return PolicyConfig.Contents() }
         do {
-            return try PolicyConfig.load(path)
+            return try PolicyConfig.read(path)
         } catch {
             throw AuditError.invalidConfig("\(error)")
         }

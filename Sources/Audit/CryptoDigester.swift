@@ -3,7 +3,9 @@ import Foundation
 import FnauditModel
 
 /// SHA-1 and SHA-256 through swift-crypto, injected into the walk (which itself links no crypto).
-struct CryptoDigester: FileDigester {
+struct CryptoDigester: FileDigester, SecretFingerprinter {
+    func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
+
     func digests(of bytes: [UInt8]) -> FileDigests {
         FileDigests(sha1: hex(Insecure.SHA1.hash(data: bytes)), sha256: hex(SHA256.hash(data: bytes)))
     }

@@ -15,6 +15,23 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Include dev, test and provided dependencies (left out by default).")
     var includeDev = false
 
+    @Option(help: ArgumentHelp("What to look for, comma-separated: vuln (packages and known vulnerabilities), secret (credentials in text files).",
+                               valueName: "list"))
+    var scanners = "vuln,secret"
+
+    /// `--scanners` as a set; throws on an unknown or empty list.
+    func scannerKinds() throws -> Set<ScannerKind> {
+        var kinds = Set<ScannerKind>()
+        for word in scanners.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
+            guard let kind = ScannerKind(rawValue: word == "secrets" ? "secret" : word == "vulns" ? "vuln" : word) else {
+                throw ValidationError("--scanners: unknown scanner \"\(word)\" (known: vuln, secret)")
+            }
+            kinds.insert(kind)
+        }
+        guard !kinds.isEmpty else { throw ValidationError("--scanners needs at least one of vuln, secret") }
+        return kinds
+    }
+
     @Option(help: ArgumentHelp("How deep archives inside archives are opened (0: none).", valueName: "n"))
     var maxArchiveDepth = 8
     @Option(help: ArgumentHelp("Archives opened inside one input, at every depth.", valueName: "n"))
@@ -43,12 +60,14 @@ struct InputOptions: ParsableArguments {
         for (name, value, range) in ranges where !range.contains(value) {
             throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
         }
+        _ = try scannerKinds()
     }
 
     /// The request these options describe; `progress` draws the bar.
     func request(progress: ProgressBar) -> AuditRequest {
         var request = AuditRequest(inputs: paths)
         request.includeDev = includeDev
+        request.scanners = (try? scannerKinds()) ?? Set(ScannerKind.allCases)
         request.scan.archive.depth = maxArchiveDepth
         request.scan.archive.nestedArchives = maxArchives
         request.scan.archive.entryBytes = maxEntrySize << 20
@@ -175,8 +194,8 @@ struct ScanCommand: ParsableCommand {
         commandName: "scan",
         abstract: "Find known-vulnerable packages in function bundles and source trees.",
         discussion: """
-        Exit codes: 0 nothing at or above --fail-on; 1 findings at or above --fail-on (suppressed \
-        findings never count); 2 usage or input error (a file or entry that could not be read, a \
+        Exit codes: 0 nothing at or above --fail-on; 1 findings or secrets at or above --fail-on \
+        (suppressed findings and allowed secrets never count); 2 usage or input error (a file or entry that could not be read, a \
         package that could not be evaluated, an invalid config) when no finding already makes it 1.
 
         Suppressions live in .fnaudit.toml at the scan root (or --config FILE):
@@ -186,10 +205,16 @@ struct ScanCommand: ParsableCommand {
           reason = "merge() never sees user input"
           until = 2026-12-31              # optional; afterwards it stops applying
 
+        Secrets (--scanners secret, on by default) are allowed by rule, path glob or fingerprint:
+          [[secrets.allow]]
+          rule = "jwt"                    # and/or path = "**/fixtures/**", fingerprint = "<sha256>"
+          reason = "expired token used by the tests"
+
         Examples:
           fnaudit scan function.zip
           fnaudit scan ./service --format json --output report.json
           fnaudit scan layer.zip app.jar --fail-on HIGH --only-fixable
+          fnaudit scan function.zip --scanners vuln
           fnaudit scan . -o sarif=fnaudit.sarif -o cyclonedx=bom.cdx.json
         """
     )

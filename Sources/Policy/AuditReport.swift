@@ -36,10 +36,15 @@ public struct AuditReport: Sendable {
         }
     }
 
-    /// Applies `suppressions` to a match. `match` nil makes an inventory report.
+    /// Credentials found in the inputs (`--scanners secret`), by location; redacted, never the value.
+    public var secrets: [SecretFinding] = []
+    /// Secrets the configuration allows, by `key(of:)`; still listed, never gating.
+    public var allowedSecrets: [String: SecretAllow] = [:]
+
+    /// Applies `suppressions` to a match and `secretAllows` to the secrets. `match` nil makes an inventory report.
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
                 includeDev: Bool, unidentified: [UnidentifiedArtifact] = [], suppressions: [Suppression] = [],
-                today: String = CalendarDay.today()) {
+                secrets: [SecretFinding] = [], secretAllows: [SecretAllow] = [], today: String = CalendarDay.today()) {
         self.inputs = inputs
         self.unidentified = unidentified
         self.includeDev = includeDev
@@ -67,7 +72,36 @@ public struct AuditReport: Sendable {
                 break
             }
         }
+        self.secrets = secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
+        var expiredAllows = Set<Int>()
+        for secret in self.secrets {
+            for (index, allow) in secretAllows.enumerated() where allow.matches(secret) {
+                if allow.isExpired(today: today) {
+                    if expiredAllows.insert(index).inserted {
+                        configurationWarnings.append(ScanIssue(location: allow.location,
+                                                               message: "the secrets.allow entry (\(allow.label), line \(allow.location.line.map(String.init) ?? "?")) expired on \(allow.until ?? "?"); its secrets count again",
+                                                               severity: .warning))
+                    }
+                    continue
+                }
+                allowedSecrets[AuditReport.key(of: secret)] = allow
+                break
+            }
+        }
         self.issues += configurationWarnings
+    }
+
+    public static func key(of secret: SecretFinding) -> String {
+        "\(secret.rule)|\(secret.fingerprint)|\(secret.location)|\(secret.location.line ?? 0)"
+    }
+
+    public func allowance(of secret: SecretFinding) -> SecretAllow? { allowedSecrets[AuditReport.key(of: secret)] }
+
+    /// Secrets that are not allowed by the configuration.
+    public var activeSecrets: [SecretFinding] { secrets.filter { allowance(of: $0) == nil } }
+
+    public func secretCounts() -> [Severity: Int] {
+        Dictionary(grouping: activeSecrets, by: \.severity).mapValues(\.count)
     }
 
     public static func key(of finding: Finding) -> String {
@@ -115,16 +149,18 @@ public struct AuditReport: Sendable {
 public enum AuditOutcome: Sendable, Equatable {
     /// Nothing at or above the gate, and everything was read and evaluated.
     case clean
-    /// Findings at or above the gate (they win over incompleteness).
+    /// Findings or secrets at or above the gate (they win over incompleteness).
     case failed
     /// Input that could not be read, or packages that could not be evaluated.
     case incomplete
 }
 
 extension AuditReport {
-    /// Whether the findings fail the run under `gate`.
+    /// Whether the findings or secrets fail the run under `gate`. Secrets gate by their severity
+    /// like findings; `onlyFixable` does not spare them (removing and rotating a secret is always possible).
     public func fails(_ gate: GatePolicy) -> Bool {
         activeFindings.contains { gate.threshold.fails($0.severity) && (!gate.onlyFixable || !$0.fixedVersions.isEmpty) }
+            || activeSecrets.contains { gate.threshold.fails($0.severity) }
     }
 
     public func outcome(_ gate: GatePolicy) -> AuditOutcome {

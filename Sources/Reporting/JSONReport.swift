@@ -18,6 +18,8 @@ public enum JSONReport {
         var findings: [FindingEntry]?
         var unevaluated: [UnevaluatedEntry]?
         var unidentified: [UnidentifiedEntry]?
+        /// Present when secrets were found (never their values).
+        var secrets: [SecretEntry]?
         var errors: [IssueEntry]
         var warnings: [IssueEntry]
         var summary: Summary
@@ -94,6 +96,15 @@ public enum JSONReport {
         var until: String?
         var source: String
     }
+    struct SecretEntry: Encodable {
+        var rule: String
+        var title: String
+        var severity: String
+        var location: LocationEntry
+        var redacted: String
+        var fingerprint: String
+        var allowed: SuppressionEntry?
+    }
     struct UnevaluatedEntry: Encodable {
         var package: PackageRef
         var reason: String
@@ -112,6 +123,9 @@ public enum JSONReport {
         var unidentified: Int?
         var findings: [String: Int]?
         var suppressed: Int?
+        /// Active (not allowed) secrets by severity; present when secrets were found.
+        var secrets: [String: Int]?
+        var secretsAllowed: Int?
         var errors: Int
         var warnings: Int
     }
@@ -141,6 +155,12 @@ public enum JSONReport {
             unidentified: report.unidentified.isEmpty ? nil : report.unidentified.map {
                 UnidentifiedEntry(location: LocationEntry($0.location), sha1: $0.digests?.sha1, sha256: $0.digests?.sha256, reason: $0.reason)
             },
+            secrets: report.secrets.isEmpty ? nil : report.secrets.map { s in
+                SecretEntry(rule: s.rule, title: s.title, severity: s.severity.rawValue, location: LocationEntry(s.location),
+                            redacted: s.redacted, fingerprint: s.fingerprint, allowed: report.allowance(of: s).map { a in
+                                SuppressionEntry(reason: a.reason, until: a.until, source: a.location.line.map { "\(a.location.path):\($0)" } ?? a.location.path)
+                            })
+            },
             errors: report.errors.map(issue), warnings: report.warnings.map(issue),
             summary: Summary(
                 complete: report.isComplete,
@@ -148,6 +168,8 @@ public enum JSONReport {
                 unidentified: report.unidentified.isEmpty ? nil : report.unidentified.count,
                 findings: withFindings ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.findingCounts()[$0] ?? 0) }) : nil,
                 suppressed: withFindings ? report.findings.count - report.activeFindings.count : nil,
+                secrets: report.secrets.isEmpty ? nil : Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.secretCounts()[$0] ?? 0) }),
+                secretsAllowed: report.secrets.isEmpty ? nil : report.secrets.count - report.activeSecrets.count,
                 errors: report.errors.count, warnings: report.warnings.count))
         return try JSONOutput.encode(document)
     }

@@ -9,7 +9,10 @@ public enum MarkdownReport {
         guard withFindings else { return inventory(report) }
         let active = report.shownFindings
         var out = "### fnaudit: "
-        out += active.isEmpty ? "no known vulnerabilities\n\n" : "\(active.count) vulnerabilit\(active.count == 1 ? "y" : "ies") found\n\n"
+        out += active.isEmpty ? "no known vulnerabilities" : "\(active.count) vulnerabilit\(active.count == 1 ? "y" : "ies") found"
+        let secrets = report.activeSecrets
+        if !secrets.isEmpty { out += ", \(secrets.count) secret\(secrets.count == 1 ? "" : "s") found" }
+        out += "\n\n"
         if !active.isEmpty {
             out += "| Severity | Package | Version | Vulnerability | Fixed in | Where |\n|---|---|---|---|---|---|\n"
             for finding in active.sorted(by: { ($0.severity, $1.package.name) > ($1.severity, $0.package.name) }) {
@@ -22,6 +25,21 @@ public enum MarkdownReport {
             out += "<details><summary>\(suppressed.count) suppressed</summary>\n\n| Vulnerability | Package | Reason |\n|---|---|---|\n"
             for finding in suppressed {
                 out += "| \(escape(finding.id)) | \(escape(finding.package.name)) \(escape(finding.package.version)) | \(escape(report.suppression(of: finding)?.reason ?? "")) |\n"
+            }
+            out += "\n</details>\n\n"
+        }
+        if !secrets.isEmpty {
+            out += "#### Secrets\n\n| Severity | Rule | Secret | Where |\n|---|---|---|---|\n"
+            for secret in secrets.sorted(by: { ($0.severity, $1.location) > ($1.severity, $0.location) }) {
+                out += "| \(secret.severity.rawValue) | \(escape(secret.rule)) | \(DisplayText.markdownCode(secret.redacted)) | \(DisplayText.markdownCode(TableReport.secretLocation(secret.location))) |\n"
+            }
+            out += "\n"
+        }
+        let allowedSecrets = report.secrets.filter { report.allowance(of: $0) != nil }
+        if !allowedSecrets.isEmpty {
+            out += "<details><summary>\(allowedSecrets.count) secret\(allowedSecrets.count == 1 ? "" : "s") allowed</summary>\n\n| Rule | Where | Reason |\n|---|---|---|\n"
+            for secret in allowedSecrets {
+                out += "| \(escape(secret.rule)) | \(DisplayText.markdownCode(TableReport.secretLocation(secret.location))) | \(escape(report.allowance(of: secret)?.reason ?? "")) |\n"
             }
             out += "\n</details>\n\n"
         }

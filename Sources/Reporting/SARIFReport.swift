@@ -19,6 +19,14 @@ public enum SARIFReport {
             }
             results.append(result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding)))
         }
+        for secret in report.secrets {
+            let id = "secret/" + secret.rule
+            if ruleIndex[id] == nil {
+                ruleIndex[id] = rules.count
+                rules.append(rule(for: secret))
+            }
+            results.append(result(for: secret, ruleIndex: ruleIndex[id] ?? 0, allowance: report.allowance(of: secret)))
+        }
         let notifications: [[String: Any]] = report.errors.map { issue in
             ["level": "error", "message": ["text": "\(issue.location): \(issue.message)"]]
         }
@@ -122,6 +130,56 @@ public enum SARIFReport {
                                        "justification": suppression.reason + (suppression.until.map { " (until \($0))" } ?? "")]]
         }
         return result
+    }
+
+    /// GitHub's `security-severity` for a secret: a score inside its severity's band.
+    static func securitySeverity(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: return "9.5"
+        case .high: return "8.0"
+        case .medium: return "5.5"
+        case .low, .unknown: return "2.0"
+        }
+    }
+
+    /// One rule per secret rule, `secret/<id>`; the rule's text says what it finds, never a value.
+    private static func rule(for secret: SecretFinding) -> [String: Any] {
+        let help = "\(secret.title) (rule \(secret.rule)). A credential in a deployed artifact can be read by anyone who can "
+            + "read the artifact: remove it, keep it in a secret store or the environment, and rotate it. Docs/SECRETS.md describes the rule."
+        return [
+            "id": "secret/" + secret.rule,
+            "name": "HardCodedSecret",
+            "shortDescription": ["text": secret.title],
+            "fullDescription": ["text": "\(secret.title) found in a file that ships."],
+            "help": ["text": help, "markdown": help],
+            "defaultConfiguration": ["level": level(secret.severity)],
+            "properties": ["tags": ["security", "secret"], "precision": "high", "security-severity": securitySeverity(secret.severity)],
+        ]
+    }
+
+    private static func result(for secret: SecretFinding, ruleIndex: Int, allowance: SecretAllow?) -> [String: Any] {
+        let place = secret.location.line.map { "\(secret.location) line \($0)" } ?? secret.location.description
+        var result: [String: Any] = [
+            "ruleId": "secret/" + secret.rule,
+            "ruleIndex": ruleIndex,
+            "level": level(secret.severity),
+            "message": ["text": "\(secret.title) (\(secret.redacted)) in \(place). Remove it from what ships and rotate it."],
+            "locations": [secretLocation(secret.location)],
+            "partialFingerprints": ["fnaudit/secret/v1": secret.fingerprint],
+            "properties": ["rule": secret.rule, "redacted": secret.redacted, "fingerprint": secret.fingerprint],
+        ]
+        if let allowance {
+            result["suppressions"] = [["kind": "external", "status": "accepted",
+                                       "justification": allowance.reason + (allowance.until.map { " (until \($0))" } ?? "")]]
+        }
+        return result
+    }
+
+    /// A file's line; an archive entry's place (with its line) in the location's message.
+    private static func secretLocation(_ l: Location) -> [String: Any] {
+        var location = location(l)
+        if !l.entryChain.isEmpty, let line = l.line { location["message"] = ["text": "\(l.description):\(line)"] }
+        return location
     }
 
     private static func location(_ l: Location) -> [String: Any] {

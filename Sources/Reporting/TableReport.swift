@@ -32,6 +32,13 @@ public enum TableReport {
         out += section("Jars that could not be identified (not checked):", report.unidentified.map { a in
             "\(a.location)" + (a.digests.map { " sha1 \($0.sha1)" } ?? "") + ": \(a.reason)"
         }, width)
+        out += section("Secrets (remove them from what ships, and rotate them):", report.activeSecrets.map { secret in
+            "\(secret.severity.rawValue) \(secret.rule) \(secret.redacted) at \(secretLocation(secret.location)) (fingerprint \(secret.fingerprint.prefix(16))): \(secret.title)"
+        }, width)
+        out += section("Secrets allowed by configuration (not counted):", report.secrets.filter { report.allowance(of: $0) != nil }.map { secret in
+            let allowance = report.allowance(of: secret)
+            return "\(secret.rule) \(secret.redacted) at \(secretLocation(secret.location)): \(allowance?.reason ?? "")\(allowance?.until.map { " (until \($0))" } ?? "")"
+        }, width)
         if shown.contains(where: { $0.package.identification != nil }) {
             out += "\n" + wrap("(inferred): identified from a jar's manifest or file name, not from Maven metadata (--format json shows the evidence).", width, indent: "") + "\n"
         }
@@ -45,6 +52,13 @@ public enum TableReport {
 
     /// True to what happened: complete or not, something checked or not.
     public static func headline(_ report: AuditReport) -> String {
+        let secrets = report.activeSecrets.count
+        let line = findingsHeadline(report)
+        guard secrets > 0 else { return line }
+        return String(line.dropLast()) + "; \(secrets) secret\(secrets == 1 ? "" : "s") found."
+    }
+
+    static func findingsHeadline(_ report: AuditReport) -> String {
         let active = report.activeFindings.count
         let findings = "\(active) finding\(active == 1 ? "" : "s")"
         if !report.isComplete {
@@ -232,6 +246,11 @@ public enum TableReport {
 
     static func fit(_ text: String, _ width: Int) -> String { shortenEnd(text, width) }
 
+
+    static func secretLocation(_ location: Location) -> String {
+        location.line.map { "\(location):\($0)" } ?? location.description
+    }
+
     public static func summaryLine(_ report: AuditReport) -> String {
         let counts = report.packageCounts()
         let perEcosystem = Ecosystem.allCases.compactMap { e in counts[e].map { "\(e.rawValue) \($0)" } }.joined(separator: ", ")
@@ -243,6 +262,11 @@ public enum TableReport {
         if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
         if report.findings.count > active { line += "; \(report.findings.count - active) suppressed" }
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
+        if !report.secrets.isEmpty {
+            let activeSecrets = report.activeSecrets.count
+            line += "; \(activeSecrets) secret\(activeSecrets == 1 ? "" : "s")"
+            if report.secrets.count > activeSecrets { line += " (\(report.secrets.count - activeSecrets) allowed)" }
+        }
         if !report.unidentified.isEmpty { line += "; \(report.unidentified.count) unidentified jar\(report.unidentified.count == 1 ? "" : "s")" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
         if let database = report.database {

@@ -37,7 +37,9 @@ final class ArchiveScanner: @unchecked Sendable {
             let reader = try ArchiveReader(path: path)
             var counters = Counters()
             let digests = JavaArchiveExtractor.isJavaArchive(path) ? digester?.digests(ofFile: path) : nil
-            var result = scan(reader, location: location, depth: 1, counters: &counters, digests: digests)
+            let pipeline = analyzers.contains(where: \.readsEntriesAlone) ? EntryPipeline(analyzers: analyzers) : nil
+            var result = scan(reader, location: location, depth: 1, counters: &counters, digests: digests, pipeline: pipeline)
+            if let pipeline { result += pipeline.finish() }
             let head = ArchiveScanner.bytes(of: path, tail: false)
             if let issue = ArchiveScanner.truncatedZip(head: head, tail: ArchiveScanner.bytes(of: path, tail: true), location) {
                 result.issues.append(issue)
@@ -56,7 +58,7 @@ final class ArchiveScanner: @unchecked Sendable {
     }
 
     private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters,
-                      digests: FileDigests?) -> Extraction {
+                      digests: FileDigests?, pipeline: EntryPipeline?) -> Extraction {
         var result = Extraction()
         var wanted = Array(repeating: [String](), count: analyzers.count)
         var called = Array(repeating: false, count: analyzers.count)
@@ -88,7 +90,7 @@ final class ArchiveScanner: @unchecked Sendable {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
             let normalized = EntryName.normalized(name)
-            let info = EntryInfo(path: normalized, inArchive: true)
+            let info = EntryInfo(path: normalized, inArchive: true, size: entry.declaredSize)
             let wantedBy = analyzers.indices.filter { analyzers[$0].wants(info) }
             let isNested = ArchiveDetection.looksLikeArchiveName(normalized)
             guard !wantedBy.isEmpty || isNested else {
@@ -143,7 +145,7 @@ final class ArchiveScanner: @unchecked Sendable {
                     let nested = try ArchiveReader(bytes: bytes)
                     let entriesBefore = counters.entries
                     let digests = JavaArchiveExtractor.isJavaArchive(normalized) ? digester?.digests(of: bytes) : nil
-                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests)
+                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests, pipeline: pipeline)
                     if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: Array(bytes.prefix(512)), here) {
                         result.issues.append(issue)
                     }
@@ -156,12 +158,17 @@ final class ArchiveScanner: @unchecked Sendable {
                 }
                 continue
             }
+            // Analyzers that read entries alone get them now, on the pipeline's thread; the rest after the pass.
+            let streamed = pipeline == nil ? [] : wantedBy.filter { analyzers[$0].readsEntriesAlone }
+            if !streamed.isEmpty { pipeline?.add(normalized, bytes, location: location, analyzers: streamed) }
+            let held = streamed.isEmpty ? wantedBy : wantedBy.filter { !analyzers[$0].readsEntriesAlone }
+            guard !held.isEmpty else { continue }
             if files.byteCount + bytes.count > limits.heldBytes && files.byteCount > 0 {
                 // Bound what one archive holds at once: hand what is held to the analyzers now.
                 analyze(location: location, digests: digests, wanted: &wanted, files: &files, called: &called, into: &result)
             }
             files.add(normalized, bytes)
-            for index in wantedBy { wanted[index].append(normalized) }
+            for index in held { wanted[index].append(normalized) }
         }
         // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see
         // them; every analyzer is called at least once per archive (a jar known only by its name).
@@ -172,7 +179,7 @@ final class ArchiveScanner: @unchecked Sendable {
     /// Runs each analyzer on the entries it wanted so far, then lets go of them.
     private func analyze(location: Location, digests: FileDigests?, wanted: inout [[String]], files: inout MemoryFiles,
                          called: inout [Bool], into result: inout Extraction, final: Bool = false) {
-        for (index, analyzer) in analyzers.enumerated() where !wanted[index].isEmpty || (final && !called[index]) {
+        for (index, analyzer) in analyzers.enumerated() where !wanted[index].isEmpty || (final && !called[index] && !analyzer.readsEntriesAlone) {
             result += analyzer.analyze(Container(kind: .archive, location: location, entries: wanted[index], files: files,
                                                  digests: digests))
             called[index] = true
@@ -237,5 +244,94 @@ enum EntryName {
             && !name.containsBytes("\\") && !name.containsBytes("/./") { return name }
         return name.replacingOccurrences(of: "\\", with: "/").split(separator: "/")
             .filter { $0 != "." && $0 != ".." && !$0.isEmpty }.joined(separator: "/")
+    }
+}
+
+/// Hands archive entries to the analyzers that read entries alone (`Analyzer.readsEntriesAlone`)
+/// while the walk goes on inflating: batches of about 4 MiB go to one consumer thread, so reading
+/// and analysing overlap on two cores. The walk waits when 64 MiB are pending, which bounds memory.
+/// A dedicated thread, not the shared dispatch pool, so a walk blocked here can never starve it.
+final class EntryPipeline: @unchecked Sendable {
+    private struct Batch {
+        var location: Location
+        var entries: [(name: String, bytes: [UInt8], analyzers: [Int])] = []
+        var byteCount = 0
+    }
+    private let analyzers: [any Analyzer]
+    private let condition = NSCondition()
+    private var queue: [Batch] = []
+    private var pendingBytes = 0
+    private var closed = false
+    private var finished = false
+    private var result = Extraction()
+    private var current: Batch?
+    static let batchBytes = 4 << 20
+    static let maxPendingBytes = 64 << 20
+
+    init(analyzers: [any Analyzer]) {
+        self.analyzers = analyzers
+        let thread = Thread { [self] in consume() }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Called on the walk's thread only.
+    func add(_ name: String, _ bytes: [UInt8], location: Location, analyzers indices: [Int]) {
+        if let batch = current, batch.location != location || batch.byteCount >= EntryPipeline.batchBytes { submit() }
+        if current == nil { current = Batch(location: location) }
+        current?.entries.append((name, bytes, indices))
+        current?.byteCount += bytes.count
+    }
+
+    private func submit() {
+        guard let batch = current, !batch.entries.isEmpty else { current = nil; return }
+        current = nil
+        condition.lock()
+        while pendingBytes >= EntryPipeline.maxPendingBytes { condition.wait() }
+        queue.append(batch)
+        pendingBytes += batch.byteCount
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Everything the batches gave, once all are analysed.
+    func finish() -> Extraction {
+        submit()
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        while !finished { condition.wait() }
+        let out = result
+        condition.unlock()
+        return out
+    }
+
+    private func consume() {
+        AlternateSignalStack.ensureForCurrentThread()
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closed { condition.wait() }
+            if queue.isEmpty && closed {
+                finished = true
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+            let batch = queue.removeFirst()
+            condition.unlock()
+            var files = MemoryFiles()
+            for entry in batch.entries { files.add(entry.name, entry.bytes) }
+            var extraction = Extraction()
+            for (index, analyzer) in analyzers.enumerated() {
+                let names = batch.entries.filter { $0.analyzers.contains(index) }.map(\.name)
+                guard !names.isEmpty else { continue }
+                extraction += analyzer.analyze(Container(kind: .archive, location: batch.location, entries: names, files: files))
+            }
+            condition.lock()
+            result += extraction
+            pendingBytes -= batch.byteCount
+            condition.broadcast()
+            condition.unlock()
+        }
     }
 }

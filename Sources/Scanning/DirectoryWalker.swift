@@ -13,6 +13,7 @@ enum DirectoryWalker {
         /// `/`-separated, relative to the root.
         var relativePath: String
         var isArchive: Bool
+        var size: Int64? = nil
     }
 
     static func candidates(root: URL, analyzers: [any Analyzer], issues: inout [ScanIssue]) -> [Candidate] {
@@ -44,8 +45,8 @@ enum DirectoryWalker {
                 case S_IFREG:
                     if ArchiveDetection.looksLikeArchiveName(name) {
                         found.append(Candidate(relativePath: path, isArchive: true))
-                    } else if analyzers.contains(where: { $0.wants(EntryInfo(path: path, inArchive: false)) }) {
-                        found.append(Candidate(relativePath: path, isArchive: false))
+                    } else if analyzers.contains(where: { $0.wants(EntryInfo(path: path, inArchive: false, size: Int64(info.st_size))) }) {
+                        found.append(Candidate(relativePath: path, isArchive: false, size: Int64(info.st_size)))
                     }
                 default:
                     continue

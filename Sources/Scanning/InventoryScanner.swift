@@ -10,6 +10,8 @@ public struct Inventory: Sendable {
     public var issues: [ScanIssue]
     /// Jars whose package could not be identified.
     public var unidentified: [UnidentifiedArtifact]
+    /// Credentials found by the secret rules, by location (redacted: never the value).
+    public var secrets: [SecretFinding] = []
 }
 
 /// Walks source trees, single files and archives once each and hands what it meets to the
@@ -40,19 +42,22 @@ public struct InventoryScanner: Sendable {
         }
         var packages: [Package] = []
         var unidentified: [UnidentifiedArtifact] = []
+        var secrets: [SecretFinding] = []
         for extraction in results {
             packages += extraction.packages
             issues += extraction.issues
             unidentified += extraction.unidentified
+            secrets += extraction.secrets
         }
         issues += InstalledVersusLocked.mismatches(packages)
         return Inventory(packages: PackageMerger.merge(packages), issues: issues,
-                         unidentified: unidentified.sorted { $0.location < $1.location })
+                         unidentified: unidentified.sorted { $0.location < $1.location },
+                         secrets: secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) })
     }
 
     /// One unit of work: the wanted files of a tree (or one file named on the command line), or an archive.
     enum Job: Sendable {
-        case tree(root: URL, displayPrefix: String, files: [String])
+        case tree(root: URL, displayPrefix: String, files: [TreeFile])
         case archive(path: String, display: String)
     }
 
@@ -65,12 +70,12 @@ public struct InventoryScanner: Sendable {
         }
         if info.st_mode & S_IFMT == S_IFDIR {
             let prefix = input.hasSuffix("/") ? input : input + "/"
-            var files: [String] = []
+            var files: [TreeFile] = []
             for candidate in DirectoryWalker.candidates(root: url, analyzers: analyzers, issues: &issues) {
                 if candidate.isArchive {
                     jobs.append(.archive(path: url.appendingPathComponent(candidate.relativePath).path, display: prefix + candidate.relativePath))
                 } else {
-                    files.append(candidate.relativePath)
+                    files.append(TreeFile(path: candidate.relativePath, size: candidate.size))
                 }
             }
             if !files.isEmpty { jobs.append(.tree(root: url, displayPrefix: prefix, files: files)) }
@@ -82,11 +87,15 @@ public struct InventoryScanner: Sendable {
             return
         }
         let name = url.lastPathComponent
-        let wanted = analyzers.contains { $0.wants(EntryInfo(path: name, inArchive: false)) }
-        if ArchiveDetection.looksLikeArchiveName(name) || (!wanted && ArchiveDetection.looksLikeArchive(head(of: url.path))) {
+        let file = TreeFile(path: name, size: Int64(info.st_size))
+        let wanted = analyzers.contains { $0.wants(file.info) }
+        // An archive by its name, or by its bytes unless a package extractor wants it by name (the
+        // secret rules want nearly every file, so they do not decide this).
+        let byName = analyzers.contains { !($0 is SecretScanner) && $0.wants(file.info) }
+        if ArchiveDetection.looksLikeArchiveName(name) || (!byName && ArchiveDetection.looksLikeArchive(head(of: url.path))) {
             jobs.append(.archive(path: url.path, display: input))
         } else if wanted {
-            jobs.append(.tree(root: url.deletingLastPathComponent(), displayPrefix: String(input.dropLast(name.count)), files: [name]))
+            jobs.append(.tree(root: url.deletingLastPathComponent(), displayPrefix: String(input.dropLast(name.count)), files: [file]))
         } else {
             issues.append(ScanIssue(location: Location(path: input), message: "not a lockfile, manifest or archive fnaudit knows"))
         }
@@ -97,6 +106,13 @@ public struct InventoryScanner: Sendable {
         defer { try? handle.close() }
         return [UInt8]((try? handle.read(upToCount: 512)) ?? Data())
     }
+}
+
+/// A file of a tree job, with the size the walk saw (so size limits apply before reading).
+struct TreeFile: Sendable {
+    var path: String
+    var size: Int64?
+    var info: EntryInfo { EntryInfo(path: path, inArchive: false, size: size) }
 }
 
 /// Runs one job: a tree's files go to each analyzer that wants them; an archive is streamed once.
@@ -112,7 +128,7 @@ private struct Walk: Sendable {
             var result = Extraction()
             let disk = DiskSiblings(root: root, maxBytes: maxFileBytes)
             for analyzer in analyzers {
-                let wanted = files.filter { analyzer.wants(EntryInfo(path: $0, inArchive: false)) }
+                let wanted = files.filter { analyzer.wants($0.info) }.map(\.path)
                 guard !wanted.isEmpty else { continue }
                 result += analyzer.analyze(Container(kind: .tree, location: Location(path: prefix), displayPrefix: prefix,
                                                      entries: wanted, files: disk))

@@ -6,10 +6,13 @@ public struct EntryInfo: Sendable {
     public var path: String
     /// Inside an archive (a jar's `META-INF/` means something there), or a file of a tree.
     public var inArchive: Bool
+    /// The size the file or entry declares, when known before reading (for size limits).
+    public var size: Int64?
 
-    public init(path: String, inArchive: Bool) {
+    public init(path: String, inArchive: Bool, size: Int64? = nil) {
         self.path = path
         self.inArchive = inArchive
+        self.size = size
     }
 }
 
@@ -52,8 +55,17 @@ public struct Container: Sendable {
 /// deployment descriptors are further analyzers with their own lists in `Extraction`.
 public protocol Analyzer: Sendable {
     func wants(_ entry: EntryInfo) -> Bool
-    /// Called for every container, even with no entries (a jar known only by its name).
+    /// Called for every container, even with no entries (a jar known only by its name), except
+    /// for analyzers that read entries alone, which are called only with entries.
     func analyze(_ container: Container) -> Extraction
+    /// True for analyzers that read each entry on its own, never its siblings (the secret rules):
+    /// an archive's entries are then handed to them in batches while the archive is still being
+    /// read, on another thread, instead of after the pass.
+    var readsEntriesAlone: Bool { get }
+}
+
+extension Analyzer {
+    public var readsEntriesAlone: Bool { false }
 }
 
 /// The package extractors as one analyzer: each wanted file goes to every extractor that wants

@@ -47,16 +47,21 @@ public struct Extraction: Sendable {
     public var issues: [ScanIssue] = []
     /// Jars (and the like) whose package could not be identified.
     public var unidentified: [UnidentifiedArtifact] = []
-    public init(packages: [Package] = [], issues: [ScanIssue] = [], unidentified: [UnidentifiedArtifact] = []) {
+    /// Credentials found by the secret rules (redacted and fingerprinted: never the value).
+    public var secrets: [SecretFinding] = []
+    public init(packages: [Package] = [], issues: [ScanIssue] = [], unidentified: [UnidentifiedArtifact] = [],
+                secrets: [SecretFinding] = []) {
         self.packages = packages
         self.issues = issues
         self.unidentified = unidentified
+        self.secrets = secrets
     }
 
     public static func += (lhs: inout Extraction, rhs: Extraction) {
         lhs.packages += rhs.packages
         lhs.issues += rhs.issues
         lhs.unidentified += rhs.unidentified
+        lhs.secrets += rhs.secrets
     }
 }
 

@@ -10,8 +10,14 @@ public enum ExtractorRegistry {
         PomXMLExtractor(), GradleLockfileExtractor(),
     ]
 
-    /// What the walk offers every entry to. A new analyzer is added here.
+    /// What the walk offers every entry to for `--scanners vuln` (packages). A new analyzer is added here.
     public static let analyzers: [any Analyzer] = [PackageExtractors(extractors), JavaArchiveExtractor()]
+
+    /// The analyzers of the chosen scanners: `vuln` the package analyzers, `secret` the secret rules
+    /// (which fingerprint what they find through `fingerprinter`, so this layer links no crypto).
+    public static func analyzers(for scanners: Set<ScannerKind>, fingerprinter: any SecretFingerprinter) -> [any Analyzer] {
+        (scanners.contains(.vuln) ? analyzers : []) + (scanners.contains(.secret) ? [SecretScanner(fingerprinter: fingerprinter)] : [])
+    }
 
     /// The extractors that want `path`.
     public static func extractors(for path: String) -> [any Extractor] {
