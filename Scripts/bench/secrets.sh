@@ -26,10 +26,10 @@ if [ -d /usr/lib/python3/dist-packages ] && [ ! -f "$WORK/real-code.zip" ]; then
 fi
 [ -f "$WORK/real-code.zip" ] && INPUTS+=("$WORK/real-code.zip")
 
-seconds() {   # mean wall seconds of a command
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N --warmup 1 --min-runs 5 --export-json "$WORK/h.json" "$1" >/dev/null 2>&1 || true
-    python3 -c "import json; print(json.load(open('$WORK/h.json'))['results'][0]['mean'])"
+seconds() {   # median (hyperfine) or best (time) wall seconds of a command
+  if command -v hyperfine >/dev/null; then   # the median: other work on a shared machine skews means
+    hyperfine -N --warmup 2 --min-runs 15 --export-json "$WORK/h.json" "$1" >/dev/null 2>&1 || true
+    python3 -c "import json; print(json.load(open('$WORK/h.json'))['results'][0]['median'])"
   else
     local best=""
     for _ in 1 2 3 4 5; do

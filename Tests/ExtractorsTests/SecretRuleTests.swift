@@ -127,6 +127,11 @@ final class SecretRuleTests: XCTestCase {
         XCTAssertTrue(scanner.wants(EntryInfo(path: "Dockerfile", inArchive: false)))
     }
 
+    func testEveryShippedRuleCompilesWithItsGroups() throws {
+        XCTAssertEqual(SecretRule.builtIn.count, Set(SecretRule.builtIn.map(\.id)).count, "ids are unique")
+        for rule in SecretRule.builtIn { XCTAssertNoThrow(try rule.validate(), rule.id) }
+    }
+
     func testEntropy() {
         XCTAssertEqual(SecretChecks.entropy("aaaa"), 0)
         XCTAssertEqual(SecretChecks.entropy("abcd"), 2, accuracy: 1e-9)

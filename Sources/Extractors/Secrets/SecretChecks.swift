@@ -41,6 +41,11 @@ public enum SecretChecks {
         "php", "cs", "swift", "rs", "c", "h", "cc", "cpp", "hpp", "m", "dart", "lua", "pl", "pm", "ex", "exs", "clj", "vue", "svelte",
     ]
 
+    static func isCode(_ fileName: Substring) -> Bool {
+        guard let dot = fileName.lastIndex(of: ".") else { return false }
+        return codeExtensions.contains(fileName[fileName.index(after: dot)...].lowercased())
+    }
+
     static let documentationExtensions: Set<String> = ["md", "markdown", "rst", "adoc", "asciidoc", "html", "htm", "txt", "tex", "man", "ronn"]
     static let documentationNames: Set<String> = ["pkg-info", "metadata", "readme", "changelog", "changes", "history", "license", "notice"]
     static let documentationFolders: Set<String> = [
@@ -224,9 +229,7 @@ public enum SecretChecks {
             let name = key.lowercased().filter { $0 != "_" && $0 != "-" && $0 != "." }
             if nonSecretKeys.contains(where: { name.hasSuffix($0) }) { return false }
         }
-        if !quoted, let dot = fileName.lastIndex(of: "."), codeExtensions.contains(fileName[fileName.index(after: dot)...].lowercased()) {
-            return false
-        }
+        if !quoted, isCode(fileName) { return false }
         if !hasLetterAndDigit(value) || isUUID(value) { return false }
         let lower = value.lowercased()
         for prefix in ["sha1-", "sha256-", "sha384-", "sha512-", "data:", "http:", "https:", "file:", "/", "./", "../", "$", "@"] where lower.hasPrefix(prefix) {

@@ -50,9 +50,16 @@ public struct SecretRule: Sendable {
         self.window = window
         title = row[5]
         pattern = row[6]
-        regex = SharedRegex(try NSRegularExpression(pattern: pattern))
-        guard !keywords.isEmpty, !groups.isEmpty, groups.allSatisfy({ $0 >= 1 && $0 <= regex.value.numberOfCaptureGroups }) else {
-            throw ExtractionError("secret rule \(id): needs keywords and capture groups that exist")
+        regex = SharedRegex(pattern)
+        guard !keywords.isEmpty, !groups.isEmpty else { throw ExtractionError("secret rule \(id): needs keywords and capture groups") }
+    }
+
+    /// Compiles the regex now and checks its groups (the tests do this for every rule; a scan
+    /// compiles a rule's regex only when one of its keywords first occurs).
+    public func validate() throws {
+        let compiled = try NSRegularExpression(pattern: pattern)
+        guard groups.allSatisfy({ $0 >= 1 && $0 <= compiled.numberOfCaptureGroups }) else {
+            throw ExtractionError("secret rule \(id): capture group \(groups) does not exist")
         }
     }
 
@@ -68,8 +75,23 @@ public struct SecretRule: Sendable {
     }()
 }
 
-/// NSRegularExpression is immutable and documented thread-safe for matching.
-struct SharedRegex: @unchecked Sendable {
-    let value: NSRegularExpression
-    init(_ value: NSRegularExpression) { self.value = value }
+/// A rule's regex, compiled on first use (most scans meet few rules' keywords, and the first
+/// compile loads ICU). NSRegularExpression is immutable and thread-safe for matching.
+final class SharedRegex: @unchecked Sendable {
+    private let pattern: String
+    private let lock = NSLock()
+    private var compiled: NSRegularExpression?
+
+    init(_ pattern: String) { self.pattern = pattern }
+
+    var value: NSRegularExpression {
+        lock.lock()
+        defer { lock.unlock() }
+        if let compiled { return compiled }
+        // validate() (run by the tests for every shipped rule) guarantees the pattern compiles.
+        // A pattern that failed would match nothing: "(?!)" never matches.
+        let regex = (try? NSRegularExpression(pattern: pattern)) ?? (try! NSRegularExpression(pattern: "(?!)"))
+        compiled = regex
+        return regex
+    }
 }

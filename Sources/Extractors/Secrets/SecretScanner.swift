@@ -61,12 +61,17 @@ public struct SecretScanner: Analyzer {
         let hits = keywords.hits(bytes, lowered, ruleCount: rules.count)
         var accepted: [(range: Range<Int>, finding: SecretFinding)] = []
         let documentation = SecretChecks.isDocumentation(path)
+        let code = SecretChecks.isCode(PathName.base(path))
         for (index, rule) in rules.enumerated() where !hits[index].isEmpty {
             if documentation && rule.checks.contains(.skipDocs) { continue }
             var covered = 0
             for (hit, length) in hits[index] where hit >= covered {
-                if rule.checks.contains(.generic),
-                   !SecretScanner.assignmentFollows(lowered, at: hit + length) || !SecretScanner.nameStandsAlone(bytes, keywordAt: hit) { continue }
+                if rule.checks.contains(.generic) {
+                    // In code only a quoted literal is a value (`token = options.token` is not).
+                    guard let value = SecretScanner.assignedValue(lowered, at: hit + length),
+                          !code || [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`")].contains(lowered[value]),
+                          SecretScanner.nameStandsAlone(bytes, keywordAt: hit) else { continue }
+                }
                 if rule.checks.contains(.lineStart), !SecretScanner.startsLineOrFollowsColon(bytes, at: hit) { continue }
                 if let end = match(rule, in: bytes, at: hit, path: path, location: location, into: &accepted) { covered = end }
             }
@@ -132,12 +137,17 @@ public struct SecretScanner: Analyzer {
 
     /// After a credential word: `"`/`'`, blanks, then `=`, `:`, `:=` or `=>` — a byte test before the
     /// generic regex, which most occurrences of "token" in code fail (`options.token;`, `tokens`).
-    static func assignmentFollows(_ lowered: [UInt8], at position: Int) -> Bool {
+    /// Where the value starts, or nil when no assignment follows.
+    static func assignedValue(_ lowered: [UInt8], at position: Int) -> Int? {
         var i = position
         if i < lowered.count, lowered[i] == UInt8(ascii: "s") { i += 1 }   // credentials
         if i < lowered.count, lowered[i] == UInt8(ascii: "\"") || lowered[i] == UInt8(ascii: "'") { i += 1 }
         while i < lowered.count, lowered[i] == 0x20 || lowered[i] == 0x09 { i += 1 }
-        return i < lowered.count && (lowered[i] == UInt8(ascii: "=") || lowered[i] == UInt8(ascii: ":"))
+        guard i < lowered.count, lowered[i] == UInt8(ascii: "=") || lowered[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        if i < lowered.count, lowered[i] == UInt8(ascii: "=") || lowered[i] == UInt8(ascii: ">") { i += 1 }   // :=, =>
+        while i < lowered.count, lowered[i] == 0x20 || lowered[i] == 0x09 { i += 1 }
+        return i < lowered.count ? i : nil
     }
 
     /// `.npmrc` keys: at the start of a line (after blanks) or right after `:` (`//host/:_authToken`).
@@ -219,10 +229,10 @@ struct KeywordTable: Sendable {
                 rules.append([ruleIndex])
             }
         }
-        var buckets = Array(repeating: [Int](), count: 65_536)
+        var buckets: [Int: [Int]] = [:]
         for k in rules.indices {
             let pair = Int(lowered[offset[k]]) << 8 | Int(lowered[offset[k] + 1])
-            buckets[pair].append(k)
+            buckets[pair, default: []].append(k)
             pairBits[pair >> 6] |= 1 << UInt64(pair & 63)
             if thirdSlot[pair] == 0 {
                 thirdSlot[pair] = UInt16(thirdBits.count / 4)
@@ -236,11 +246,10 @@ struct KeywordTable: Sendable {
                 for j in 0..<4 { thirdBits[slot + j] = ~0 }
             }
         }
-        start.reserveCapacity(65_537)
-        start.append(0)
-        for bucket in buckets {
-            index += bucket
-            start.append(Int32(index.count))
+        start = [Int32](repeating: 0, count: 65_537)
+        for pair in 0..<65_536 {
+            if let bucket = buckets[pair] { index += bucket }
+            start[pair + 1] = Int32(index.count)
         }
     }
 
