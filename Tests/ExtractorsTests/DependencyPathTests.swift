@@ -46,4 +46,43 @@ final class DependencyPathTests: XCTestCase {
     func testUvLock() throws {
         assertPathsAreConsistent(try packages("uv-lock/real", as: "uv.lock", UvLockExtractor()), "uv.lock", minimumWithPaths: 0.5)
     }
+
+    func testYarnBerry() throws {
+        assertPathsAreConsistent(try packages("yarn-berry/real", as: "yarn.lock", YarnLockExtractor()), "yarn berry", minimumWithPaths: 0.5)
+    }
+
+    func testPnpmV6() throws {
+        assertPathsAreConsistent(try packages("pnpm-v6/real", as: "pnpm-lock.yaml", PnpmLockExtractor()), "pnpm v6", minimumWithPaths: 0.5)
+    }
+
+    /// poetry.lock records no direct dependencies: they come from the pyproject.toml beside it.
+    func testPoetryWithItsPyproject() throws {
+        struct Files: SiblingFiles {
+            func read(_ path: String) throws -> [UInt8] {
+                guard path == "pyproject.toml" else { throw ExtractionError("no") }
+                return Array("[tool.poetry.dependencies]\npython = \"^3.11\"\nrequests = \"^2.31\"\n".utf8)
+            }
+        }
+        let lock = """
+            [[package]]
+            name = "requests"
+            version = "2.31.0"
+            [package.dependencies]
+            urllib3 = ">=1.21.1,<3"
+            idna = ">=2.5,<4"
+
+            [[package]]
+            name = "urllib3"
+            version = "2.0.7"
+
+            [[package]]
+            name = "idna"
+            version = "3.4"
+            """
+        let found = try PoetryLockExtractor().extract(ExtractorInput(path: "poetry.lock", location: Location(path: "poetry.lock"),
+                                                                     contents: Array(lock.utf8), siblings: Files())).packages
+        XCTAssertEqual(found.first { $0.name == "urllib3" }?.dependencyPaths, [["requests", "urllib3"]])
+        XCTAssertEqual(found.first { $0.name == "requests" }?.isDirect, true)
+        XCTAssertEqual(found.first { $0.name == "idna" }?.isDirect, false)
+    }
 }

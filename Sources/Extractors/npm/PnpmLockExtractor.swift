@@ -26,10 +26,11 @@ public struct PnpmLockExtractor: Extractor {
         let lines = KeyLines(yamlKeysAt: "  ", in: input.contents)
         var result = Extraction()
         let packages = root.dictionary("packages") ?? [:]
-        let (graph, devOnlyV9) = major >= 9 ? snapshotGraph(root) : (DependencyGraph(), [])
-        // A package key (`qs@6.5.2`) is the snapshot key without its peer suffix.
+        let (graph, devOnlyV9) = major >= 9 ? snapshotGraph(root) : (packagesGraph(root, major: major), [])
+        // A package key (`qs@6.5.2`) is the snapshot key without its peer suffix (5.x and 6.x key both alike).
         var snapshotOf: [String: String] = [:]
         for node in graph.edges.keys.sorted() where snapshotOf[stripPeers(node)] == nil { snapshotOf[stripPeers(node)] = node }
+        if major < 9 { for node in graph.edges.keys { snapshotOf[node] = node } }
         let shortest = graph.shortestPaths()
         for (key, value) in packages {
             let entry = value as? [String: Any] ?? [:]
@@ -49,6 +50,33 @@ public struct PnpmLockExtractor: Extractor {
 
     private func stripPeers(_ key: String) -> String {
         key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
+    }
+
+    /// 5.x and 6.x: `packages` keys (`/name/1.0.0`, `/name@1.0.0`) with their `dependencies`, and the
+    /// project's own lists at the top level or per importer.
+    private func packagesGraph(_ root: [String: Any], major: Int) -> DependencyGraph {
+        let packages = root.dictionary("packages") ?? [:]
+        func key(_ name: String, _ value: Any) -> String? {
+            guard let version = (value as? [String: Any])?.string("version") ?? (value as? String), !version.hasPrefix("link:") else { return nil }
+            if version.hasPrefix("/") { return packages[version] != nil ? version : nil }
+            let candidate = major >= 6 ? "/\(name)@\(version)" : "/\(name)/\(version)"
+            return packages[candidate] != nil ? candidate : nil
+        }
+        func targets(_ entry: [String: Any], _ lists: [String]) -> [String] {
+            lists.flatMap { list in (entry.dictionary(list) ?? [:]).sorted { $0.key < $1.key }.compactMap { key($0.key, $0.value) } }
+        }
+        var graph = DependencyGraph()
+        let own = ["dependencies", "devDependencies", "optionalDependencies"]
+        let projects = (root.dictionary("importers") ?? [:]).values.compactMap { $0 as? [String: Any] } + [root]
+        graph.direct = projects.flatMap { targets($0, own) }
+        for (node, value) in packages {
+            let entry = value as? [String: Any] ?? [:]
+            graph.edges[node] = targets(entry, ["dependencies", "optionalDependencies"])
+            let spec = node.hasPrefix("/") ? String(node.dropFirst()) : node
+            if major >= 6 { graph.names[node] = NpmNames.splitNameAndVersion(Substring(stripPeers(spec)))?.name ?? spec }
+            else { graph.names[node] = spec.lastIndex(of: "/").map { String(spec[..<$0]) } ?? spec }
+        }
+        return graph
     }
 
     /// 9.x keeps dependencies in `snapshots`, keyed `name@version(peers)`, and dev flags nowhere:
