@@ -137,7 +137,7 @@ public enum TableReport {
         var text = first.line.map { "\(first):\($0)" } ?? first.description
         let prefix = input.hasSuffix("/") ? input : input + "/"
         if text.hasPrefix(prefix) { text = String(text.dropFirst(prefix.count)) }
-        else if text.hasPrefix(input + "!/") { text = (input as NSString).lastPathComponent + String(text.dropFirst(input.count)) }
+        else if text.hasPrefix(input + "!/") { text = String(text.dropFirst(input.count + 2)) }   // inside the input archive
         return package.locations.count > 1 ? "\(text) (+\(package.locations.count - 1))" : text
     }
 
@@ -184,7 +184,9 @@ public enum TableReport {
             }
             return text.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        out += line(header, severity: nil, isHeader: true) + "\n"
+        // A narrowed ECOSYSTEM column gets a short heading rather than a cut one.
+        let headings = header.enumerated().map { c, h in c == 1 && widths[1] < h.count ? "ECO" : h }
+        out += line(headings, severity: nil, isHeader: true) + "\n"
         for (r, row) in cells.enumerated() {
             out += line(row, severity: severities[r], isHeader: false) + "\n"
             if let note = notes[r] {
