@@ -100,7 +100,7 @@ public struct SecretScanner: Analyzer {
         let ns = text as NSString
         let lead = (String(decoding: bytes[windowStart..<hit], as: UTF8.self) as NSString).length
         guard lead <= ns.length,
-              let result = rule.regex.value.firstMatch(in: text, options: [.anchored, .withTransparentBounds],
+              let result = rule.regex.value?.firstMatch(in: text, options: [.anchored, .withTransparentBounds],
                                                        range: NSRange(location: lead, length: ns.length - lead)),
               let group = rule.groups.first(where: { result.range(at: $0).location != NSNotFound }) else { return nil }
         let valueRange = result.range(at: group)
