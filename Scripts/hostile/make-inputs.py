@@ -56,6 +56,7 @@ case("pom-entity-expansion", {"pom.xml": "<?xml version=\"1.0\"?><!DOCTYPE proje
 case("pom-deep-nesting", {"pom.xml": "<project>" + "<a>" * 100_000 + "</a>" * 100_000 + "</project>"}, ["{dir}"], [2], "nested deeper")
 case("toml-escape", {"poetry.lock": b"[\x1b"}, ["{dir}"], [2], "not valid TOML")
 case("toml-bad-header", {"poetry.lock": "[[~ackage]]\nname = \"x\"\n"}, ["{dir}"], [2], "not valid TOML")
+case("toml-array-missing-value", {"uv.lock": "wheels = [} url = \"x\" ]\nb = [1,,2]\n"}, ["{dir}"], [2], "a value is missing")
 case("toml-broken-time", {"poetry.lock": "a=2024-11-08T:\n"}, ["{dir}"], [2], "incomplete time")
 case("pom-empty-processing-instruction", {"pom.xml": b"<?\xff\xfe?><project/>"}, ["{dir}"], [0])
 case("toml-dotted-keys", {"poetry.lock": "a" + ".a" * 20_000 + " = 1\n"}, ["{dir}"], [2], "nested deeper")

@@ -46,7 +46,7 @@ public enum DocumentLimits {
         var state = State.normal
         var depth = 0, dots = 0, line = 1, separators = 0
         var brackets: [UInt8] = []
-        var atLineStart = true
+        var atLineStart = true, inHeader = false
         var i = 0
         func starts(_ quote: UInt8) -> Bool { i + 2 < bytes.count && bytes[i + 1] == quote && bytes[i + 2] == quote }
         while i < bytes.count {
@@ -56,7 +56,8 @@ public enum DocumentLimits {
                 // toml++ asserts on a key or table header that starts with a character no key may
                 // start with (`[[~x]]`): every key is checked before it sees one.
                 if brackets.isEmpty && b != 0x0A && b != 0x0D && b != 0x23 {
-                    try checkKey(bytes, from: i, header: b == 0x5B, line: line)
+                    inHeader = b == 0x5B
+                    try checkKey(bytes, from: i, header: inHeader, line: line)
                 }
             }
             if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D || b == 0x7F {
@@ -66,6 +67,7 @@ public enum DocumentLimits {
                 line += 1
                 dots = 0
                 atLineStart = true
+                inHeader = false
                 if state == .comment || state == .basic || state == .literal { state = .normal }
                 i += 1
                 continue
@@ -95,6 +97,7 @@ public enum DocumentLimits {
                     depth += 1
                     brackets.append(b)
                     if b == 0x7B { try checkInlineKey(bytes, after: i, line: line) }
+                    if b == 0x5B && !inHeader { try checkValueStart(bytes, after: i, inArray: true, line: line) }
                 case 0x5D, 0x7D:
                     depth -= 1
                     _ = brackets.popLast()
@@ -102,6 +105,8 @@ public enum DocumentLimits {
                 case 0x2C, 0x3D:
                     separators += 1
                     if b == 0x2C, brackets.last == 0x7B { try checkInlineKey(bytes, after: i, line: line) }
+                    if b == 0x2C, brackets.last == 0x5B { try checkValueStart(bytes, after: i, inArray: true, line: line) }
+                    if b == 0x3D, !inHeader { try checkValueStart(bytes, after: i, inArray: false, line: line) }
                 default: break
                 }
                 if depth > maxNesting || dots > maxNesting {
@@ -148,6 +153,28 @@ public enum DocumentLimits {
             break
         }
         guard k < bytes.count, bytes[k] == (header ? 0x5D : 0x3D) else { throw fail() }
+    }
+
+    /// Where a value must start (after `=`, or in an array after `[` or `,`): toml++ asserts when
+    /// it finds `}`, `,` or (outside an array) the end of the line there instead of refusing.
+    private static func checkValueStart(_ bytes: [UInt8], after index: Int, inArray: Bool, line: Int) throws {
+        var k = index + 1
+        while k < bytes.count {
+            let c = bytes[k]
+            if c == 0x20 || c == 0x09 { k += 1; continue }
+            if inArray && (c == 0x0A || c == 0x0D) { k += 1; continue }
+            if inArray && c == 0x23 {   // a comment inside an array runs to the end of its line
+                while k < bytes.count, bytes[k] != 0x0A { k += 1 }
+                continue
+            }
+            break
+        }
+        guard k < bytes.count else { throw ExtractionError("not valid TOML: a value is missing at line \(line)") }
+        let c = bytes[k]
+        let closesArray = inArray && c == 0x5D
+        if !closesArray && (c == 0x7D || c == 0x2C || c == 0x5D || c == 0x0A || c == 0x0D || c == 0x23) {
+            throw ExtractionError("not valid TOML: a value is missing at line \(line)")
+        }
     }
 
     /// Inside an inline table, after `{` or `,`: a key, or the closing `}`.
