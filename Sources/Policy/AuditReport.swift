@@ -57,37 +57,18 @@ public struct AuditReport: Sendable {
         self.issues = issues.sorted { ($0.location, $0.message) < ($1.location, $1.message) }
         self.safeUpgrades = match?.safeUpgrades ?? [:]
         self.database = database
-        var expiredWarned = Set<Int>()
-        for finding in self.findings {
-            for (index, suppression) in suppressions.enumerated() where suppression.matches(finding) {
-                if suppression.isExpired(today: today) {
-                    if expiredWarned.insert(index).inserted {
-                        configurationWarnings.append(ScanIssue(location: suppression.location,
-                                                               message: "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again",
-                                                               severity: .warning))
-                    }
-                    continue
-                }
-                suppressed[AuditReport.key(of: finding)] = suppression
-                break
-            }
+        let findingRules = AuditReport.apply(suppressions, to: self.findings, today: today, matches: { $0.matches($1) },
+                                              isExpired: { $0.isExpired(today: $1) }, key: AuditReport.key(of:)) { suppression in
+            "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again"
         }
+        suppressed = findingRules.applied
         self.secrets = secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
-        var expiredAllows = Set<Int>()
-        for secret in self.secrets {
-            for (index, allow) in secretAllows.enumerated() where allow.matches(secret) {
-                if allow.isExpired(today: today) {
-                    if expiredAllows.insert(index).inserted {
-                        configurationWarnings.append(ScanIssue(location: allow.location,
-                                                               message: "the secrets.allow entry (\(allow.label), line \(allow.location.line.map(String.init) ?? "?")) expired on \(allow.until ?? "?"); its secrets count again",
-                                                               severity: .warning))
-                    }
-                    continue
-                }
-                allowedSecrets[AuditReport.key(of: secret)] = allow
-                break
-            }
+        let secretRules = AuditReport.apply(secretAllows, to: self.secrets, today: today, matches: { $0.matches($1) },
+                                             isExpired: { $0.isExpired(today: $1) }, key: AuditReport.key(of:)) { allow in
+            "the secrets.allow entry (\(allow.label), line \(allow.location.line.map(String.init) ?? "?")) expired on \(allow.until ?? "?"); its secrets count again"
         }
+        allowedSecrets = secretRules.applied
+        configurationWarnings = findingRules.warnings + secretRules.warnings
         self.issues += configurationWarnings
     }
 
@@ -102,6 +83,29 @@ public struct AuditReport: Sendable {
 
     public func secretCounts() -> [Severity: Int] {
         Dictionary(grouping: activeSecrets, by: \.severity).mapValues(\.count)
+    }
+
+    /// Each item gets the first rule that matches it and has not expired (`.fnaudit.toml` order);
+    /// an expired rule that would have matched gives one warning, and its items count again.
+    static func apply<Item, Rule: Located>(_ rules: [Rule], to items: [Item], today: String, matches: (Rule, Item) -> Bool,
+                                           isExpired: (Rule, String) -> Bool, key: (Item) -> String,
+                                           expiredMessage: (Rule) -> String) -> (applied: [String: Rule], warnings: [ScanIssue]) {
+        var applied: [String: Rule] = [:]
+        var warnings: [ScanIssue] = []
+        var warned = Set<Int>()
+        for item in items {
+            for (index, rule) in rules.enumerated() where matches(rule, item) {
+                if isExpired(rule, today) {
+                    if warned.insert(index).inserted {
+                        warnings.append(ScanIssue(location: rule.location, message: expiredMessage(rule), severity: .warning))
+                    }
+                    continue
+                }
+                applied[key(item)] = rule
+                break
+            }
+        }
+        return (applied, warnings)
     }
 
     public static func key(of finding: Finding) -> String {
@@ -176,3 +180,8 @@ extension AuditReport {
         database?.stale(maxAgeDays: gate.maxDatabaseAgeDays) ?? []
     }
 }
+
+/// A configuration entry that knows where it was written (for its warnings).
+protocol Located { var location: Location { get } }
+extension Suppression: Located {}
+extension SecretAllow: Located {}
