@@ -10,12 +10,13 @@
 //   Model        ← Versioning, Archive, Extractors, Advisory
 //   Extractors   → Model, Versioning, Yams, TOMLKit     (analyzers; never the database)
 //   Scanning     → Model, Archive, Extractors           (never SQLite, the report, or colour)
+//   Deployment   → Model                                (functions × packages: effective and shadowed copies by runtime search path)
 //   Advisory     → Model                                (OSV types, CVSS, the AdvisorySource protocol)
 //   AdvisoryDB   → Advisory, Archive, GRDB, Crypto      (the SQLite store, refresh, OSV exports)
 //   Matching     → Advisory, Versioning                 (never AdvisoryDB)
 //   Policy       → Matching, Extractors (TOML reader)   (.fnaudit.toml, suppressions, AuditReport, the gate)
 //   Reporting    → Policy, Advisory, Rainbow            (table, JSON, SARIF, CycloneDX, Markdown, explain)
-//   Audit        → Scanning, AdvisoryDB, Matching, Policy, Crypto  (the library facade: Audit.run(AuditRequest); jar digests)
+//   Audit        → Scanning, Deployment, AdvisoryDB, Matching, Policy, Crypto  (the library facade: Audit.run(AuditRequest); jar digests)
 //   fnaudit      → Audit, Reporting, ArgumentParser     (the only target that knows ArgumentParser)
 import PackageDescription
 
@@ -60,6 +61,8 @@ let package = Package(
                 .embedInCode("Secrets/Data/secret-rules.tsv"),
             ]
         ),
+        // The deployment view: functions joined with the packages of their code and layers, by runtime search path.
+        .target(name: "FnauditDeployment", dependencies: ["FnauditModel"], path: "Sources/Deployment"),
         .target(
             name: "FnauditAdvisoryDB",
             dependencies: [
@@ -91,7 +94,7 @@ let package = Package(
         .target(
             name: "FnauditAudit",
             dependencies: ["FnauditModel", "FnauditAdvisory", "FnauditAdvisoryDB", "FnauditExtractors", "FnauditMatching", "FnauditPolicy",
-                           "FnauditScanning", .product(name: "Crypto", package: "swift-crypto")],
+                           "FnauditScanning", "FnauditDeployment", .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/Audit"
         ),
         .executableTarget(
@@ -125,6 +128,8 @@ let package = Package(
         .testTarget(name: "AdvisoryTests", dependencies: ["FnauditAdvisory", "FnauditArchive", "TestSupport"], path: "Tests/AdvisoryTests"),
         .testTarget(name: "AdvisoryDBTests", dependencies: ["FnauditAdvisory", "FnauditAdvisoryDB", "TestSupport"], path: "Tests/AdvisoryDBTests"),
         .testTarget(name: "ExtractorsTests", dependencies: ["FnauditExtractors", "TestSupport"], path: "Tests/ExtractorsTests"),
+        .testTarget(name: "DeploymentTests", dependencies: ["FnauditDeployment", "FnauditExtractors", "FnauditAudit", "FnauditScanning", "TestSupport"],
+                    path: "Tests/DeploymentTests"),
         .testTarget(name: "ScanningTests", dependencies: ["FnauditScanning", "FnauditExtractors", "TestSupport"], path: "Tests/ScanningTests"),
         .testTarget(name: "MatchingTests", dependencies: ["FnauditMatching", "FnauditAdvisory", "TestSupport"], path: "Tests/MatchingTests"),
         .testTarget(name: "PolicyTests", dependencies: ["FnauditPolicy", "FnauditMatching", "TestSupport"], path: "Tests/PolicyTests"),

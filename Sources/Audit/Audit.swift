@@ -1,6 +1,7 @@
 import Foundation
 import FnauditAdvisory
 import FnauditAdvisoryDB
+import FnauditDeployment
 import FnauditExtractors
 import FnauditMatching
 import FnauditModel
@@ -22,9 +23,41 @@ public struct AuditRequest: Sendable {
     public var scanners: Set<ScannerKind> = Set(ScannerKind.allCases)
     /// Told when slow set-up starts (building the database on first use).
     public var announce: (@Sendable (String) -> Void)?
+    /// `--layer`/`--runtime`: the first input is one function's code, these its layers in merge order.
+    public var function: FunctionRequest?
 
     public init(inputs: [String]) {
         self.inputs = inputs
+    }
+}
+
+/// One function named on the command line: `fnaudit scan fn.zip --layer a.zip --layer b.zip --runtime python3.12`.
+public struct FunctionRequest: Sendable {
+    public var layers: [String]
+    public var runtime: String?
+    public var handler: String?
+
+    public init(layers: [String] = [], runtime: String? = nil, handler: String? = nil) {
+        self.layers = layers
+        self.runtime = runtime
+        self.handler = handler
+    }
+
+    /// The function these inputs make: the code's display path is the input as the walk shows it.
+    func definition(code: String) -> FunctionDefinition {
+        func artifact(_ input: String) -> CodeArtifact {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isFolder) else {
+                return CodeArtifact(kind: .missing, path: input, reason: "no such file or directory")
+            }
+            var path = input
+            while isFolder.boolValue && path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            return CodeArtifact(kind: isFolder.boolValue ? .directory : .archive, path: path)
+        }
+        let name = URL(fileURLWithPath: code).lastPathComponent
+        return FunctionDefinition(name: name, framework: .cli, runtime: runtime, handler: handler, artifact: artifact(code),
+                                  layers: layers.map { LayerReference(name: URL(fileURLWithPath: $0).lastPathComponent, artifact: artifact($0)) },
+                                  descriptor: Location(path: code))
     }
 }
 
@@ -46,9 +79,20 @@ public enum Audit {
     /// Packages only, no advisories: what `fnaudit inventory` shows.
     public static func inventory(_ request: AuditRequest) -> AuditReport {
         let inventory = scan(request)
-        return AuditReport(inputs: request.inputs, packages: inventory.packages, match: nil, issues: inventory.issues,
-                           database: nil, includeDev: request.includeDev, unidentified: inventory.unidentified,
-                           secrets: inventory.secrets)
+        var report = AuditReport(inputs: request.inputs, packages: inventory.packages, match: nil, issues: inventory.issues,
+                                 database: nil, includeDev: request.includeDev, unidentified: inventory.unidentified,
+                                 secrets: inventory.secrets)
+        report.setDeployment(deployment(request, inventory))
+        return report
+    }
+
+    /// The functions the descriptors define, and the one the command line names, with their effective packages.
+    static func deployment(_ request: AuditRequest, _ inventory: Inventory) -> DeploymentView.Result {
+        var definitions = inventory.functions
+        if let function = request.function, let code = request.inputs.first {
+            definitions.insert(function.definition(code: code), at: 0)
+        }
+        return DeploymentView.resolve(definitions, packages: inventory.packages)
     }
 
     /// The walk, with jar digests computed and the analyzers of the requested scanners; secrets are
@@ -57,7 +101,7 @@ public enum Audit {
         var options = request.scan
         if options.digester == nil { options.digester = CryptoDigester() }
         let analyzers = ExtractorRegistry.analyzers(for: request.scanners, fingerprinter: CryptoDigester())
-        return InventoryScanner(options: options, analyzers: analyzers).inventory(of: request.inputs)
+        return InventoryScanner(options: options, analyzers: analyzers).inventory(of: request.inputs + (request.function?.layers ?? []))
     }
 
     /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
@@ -68,10 +112,12 @@ public enum Audit {
         do {
             try identifyByAdvisoryNames(&inventory, store)
             let match = try Matcher(source: store).match(inventory.packages)
-            return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
-                               database: try store.provenance(), includeDev: request.includeDev,
-                               unidentified: inventory.unidentified, suppressions: policy.suppressions,
-                               secrets: inventory.secrets, secretAllows: policy.secretAllows)
+            var report = AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
+                                     database: try store.provenance(), includeDev: request.includeDev,
+                                     unidentified: inventory.unidentified, suppressions: policy.suppressions,
+                                     secrets: inventory.secrets, secretAllows: policy.secretAllows)
+            report.setDeployment(deployment(request, inventory))
+            return report
         } catch {
             throw AuditError.database("\(error)")
         }
@@ -121,5 +167,13 @@ public enum Audit {
         } catch {
             throw AuditError.invalidConfig("\(error)")
         }
+    }
+}
+
+extension AuditReport {
+    /// The deployment view joins the report: functions for every format, shadowed packages for the gate.
+    mutating func setDeployment(_ view: DeploymentView.Result) {
+        functions = view.functions
+        shadowedPackages = view.shadowedEverywhere
     }
 }

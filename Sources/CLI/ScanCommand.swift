@@ -8,9 +8,35 @@ import FnauditScanning
 
 /// Options shared by `scan` and `inventory`: what to read and how far to trust it.
 struct InputOptions: ParsableArguments {
-    @Argument(help: ArgumentHelp("Function artifacts (zip, jar, war, wheel, tar.gz…), source folders, or single lockfiles.",
+    @Argument(help: ArgumentHelp("Function artifacts (zip, jar, war, wheel, tar.gz…), source folders (SAM, CDK and Serverless projects are found in them), or single lockfiles.",
                                  valueName: "path"))
-    var paths: [String]
+    var paths: [String] = []
+
+    @Option(name: .customLong("targets-from"), help: ArgumentHelp("Also scan the paths listed in FILE, one per line (# comments and blank lines skipped).",
+                                                                 valueName: "file"))
+    var targetsFrom: String?
+
+    @Option(name: .customLong("layer"), help: ArgumentHelp("A layer of the function given as the first path (repeatable, in merge order: a later layer overwrites an earlier one).",
+                                                          valueName: "zip"))
+    var layers: [String] = []
+
+    @Option(help: ArgumentHelp("The runtime of the function given as the first path (python3.12, nodejs20.x, java21): chooses the search path of its layers.",
+                               valueName: "runtime"))
+    var runtime: String?
+
+    @Option(help: ArgumentHelp("The handler of that function (src/app.handler): Node looks for node_modules from its folder up.", valueName: "handler"))
+    var handler: String?
+
+    /// The paths named as arguments and in --targets-from.
+    func inputs() throws -> [String] {
+        guard let targetsFrom else { return paths }
+        guard let data = FileManager.default.contents(atPath: targetsFrom) else {
+            throw CLIError.input("--targets-from \(targetsFrom): cannot be read")
+        }
+        let listed = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
+        return paths + listed
+    }
 
     @Flag(help: "Include dev, test and provided dependencies (left out by default).")
     var includeDev = false
@@ -61,11 +87,18 @@ struct InputOptions: ParsableArguments {
             throw ValidationError("\(name) must be between \(range.lowerBound) and \(range.upperBound), not \(value)")
         }
         _ = try scannerKinds()
+        if paths.isEmpty && targetsFrom == nil { throw ValidationError("Missing expected argument '<path> ...' (or --targets-from FILE)") }
+        if (!layers.isEmpty || runtime != nil || handler != nil) && paths.count != 1 {
+            throw ValidationError("--layer, --runtime and --handler describe one function: give its code as the only path")
+        }
     }
 
     /// The request these options describe; `progress` draws the bar.
-    func request(progress: ProgressBar) -> AuditRequest {
-        var request = AuditRequest(inputs: paths)
+    func request(progress: ProgressBar) throws -> AuditRequest {
+        var request = AuditRequest(inputs: try inputs())
+        if !layers.isEmpty || runtime != nil || handler != nil {
+            request.function = FunctionRequest(layers: layers, runtime: runtime, handler: handler)
+        }
         request.includeDev = includeDev
         request.scanners = (try? scannerKinds()) ?? Set(ScannerKind.allCases)
         request.scan.archive.depth = maxArchiveDepth
@@ -86,7 +119,7 @@ struct InputOptions: ParsableArguments {
         let report: AuditReport
         do {
             defer { bar.finish() }
-            report = try body(request(progress: bar))
+            report = try body(try request(progress: bar))
         } catch let error as AuditError {
             throw CLIError.input(error.description)
         }
@@ -110,9 +143,10 @@ struct InputOptions: ParsableArguments {
 
 /// `--format`, and `--output FILE` or `--output FORMAT=FILE` (repeatable: several formats at once).
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, sarif, cyclonedx, markdown, html }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, jsonl, sarif, cyclonedx, markdown, html }
 
-    @Option(help: ArgumentHelp("Output format: table, json, sarif, cyclonedx, markdown or html.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, json, jsonl (one JSON object per function or input, to merge fanned-out scans), sarif, cyclonedx, markdown or html.",
+                               valueName: "format"))
     var format: Format?
 
     @Option(name: .shortAndLong, help: ArgumentHelp(
@@ -175,6 +209,7 @@ struct OutputOptions: ParsableArguments {
                                                                width: file == nil ? Terminal.columns : 120)
                                           : InventoryTable.render(report)).utf8)
             case .json: data = try JSONReport.render(report, version: FnauditInfo.version, withFindings: withFindings)
+            case .jsonl: data = try JSONReport.renderLines(report, version: FnauditInfo.version, withFindings: withFindings)
             case .sarif: data = try SARIFReport.render(report, version: FnauditInfo.version)
             case .cyclonedx: data = try CycloneDXReport.render(report, version: FnauditInfo.version, withVulnerabilities: withFindings)
             case .markdown: data = Data(MarkdownReport.render(report, withFindings: withFindings).utf8)

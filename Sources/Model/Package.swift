@@ -118,7 +118,7 @@ public struct UnidentifiedArtifact: Hashable, Codable, Sendable {
 }
 
 /// What makes two package sightings the same package.
-public struct PackageIdentity: Hashable, Sendable, Comparable {
+public struct PackageIdentity: Hashable, Codable, Sendable, Comparable {
     public var ecosystem: Ecosystem
     public var name: String
     public var version: String

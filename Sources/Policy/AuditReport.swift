@@ -41,6 +41,11 @@ public struct AuditReport: Sendable {
     /// Secrets the configuration allows, by `key(of:)`; still listed, never gating.
     public var allowedSecrets: [String: SecretAllow] = [:]
 
+    /// The deployment view: each function with its effective and shadowed package copies.
+    public var functions: [FunctionView] = []
+    /// Packages no copy of which can load in any function (Docs/LAYERS.md): findings listed, never gating.
+    public var shadowedPackages: Set<PackageIdentity> = []
+
     /// Applies `suppressions` to a match and `secretAllows` to the secrets. `match` nil makes an inventory report.
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
                 includeDev: Bool, unidentified: [UnidentifiedArtifact] = [], suppressions: [Suppression] = [],
@@ -114,11 +119,20 @@ public struct AuditReport: Sendable {
 
     public func suppression(of finding: Finding) -> Suppression? { suppressed[AuditReport.key(of: finding)] }
 
-    /// Findings that are not suppressed.
-    public var activeFindings: [Finding] { findings.filter { suppression(of: $0) == nil } }
+    /// Whether every copy of the finding's package is shadowed in the functions that have it.
+    public func isShadowed(_ finding: Finding) -> Bool { shadowedPackages.contains(finding.package.identity) }
+
+    /// Findings that are neither suppressed nor on shadowed copies only: what gates.
+    public var activeFindings: [Finding] { findings.filter { suppression(of: $0) == nil && !isShadowed($0) } }
 
     /// Active findings that pass the display filter: what reports list.
-    public var shownFindings: [Finding] { displayedFindings.filter { suppression(of: $0) == nil } }
+    public var shownFindings: [Finding] { displayedFindings.filter { suppression(of: $0) == nil && !isShadowed($0) } }
+
+    /// The findings on a function's effective packages (suppressed and shadowed ones excluded).
+    public func findings(of function: FunctionView) -> [Finding] {
+        let effective = Set(function.effective)
+        return activeFindings.filter { effective.contains($0.package.identity) }
+    }
 
     /// Every finding, suppressed ones included, that passes the display filter: what machine formats list.
     public var displayedFindings: [Finding] {

@@ -13,12 +13,29 @@ public enum MarkdownReport {
         let secrets = report.activeSecrets
         if !secrets.isEmpty { out += ", \(secrets.count) secret\(secrets.count == 1 ? "" : "s") found" }
         out += "\n\n"
-        if !active.isEmpty {
-            out += "| Severity | Package | Version | Vulnerability | Fixed in | Where |\n|---|---|---|---|---|---|\n"
-            for finding in active.sorted(by: { ($0.severity, $1.package.name) > ($1.severity, $0.package.name) }) {
-                out += row(finding, report)
+        if report.functions.isEmpty {
+            out += table(active, report)
+        } else {
+            var inFunctions = Set<PackageIdentity>()
+            for function in report.functions {
+                let d = function.definition
+                inFunctions.formUnion(function.effective)
+                let shownKeys = Set(active.map(AuditReport.key(of:)))
+                let findings = report.findings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
+                let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+                    let n = findings.filter { $0.severity == severity }.count
+                    return n == 0 ? nil : "\(n) \(severity.rawValue)"
+                }
+                out += "#### \(escape(d.name))\n\n"
+                out += "\(escape(d.framework.rawValue)), \(escape(d.runtime ?? "runtime unknown"))"
+                    + (d.layers.isEmpty ? "" : "; layers: " + d.layers.map { escape($0.name) }.joined(separator: ", "))
+                out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load; " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
+                    : "; not scanned: \(escape(d.artifact.reason ?? "code not on disk"))"
+                if !function.shadowed.isEmpty { out += "; \(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load" }
+                out += "\n\n" + table(findings, report)
             }
-            out += "\n"
+            let outside = active.filter { !inFunctions.contains($0.package.identity) }
+            if !outside.isEmpty { out += "#### Outside the functions\n\n" + table(outside, report) }
         }
         let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
         if !suppressed.isEmpty {
@@ -53,6 +70,15 @@ public enum MarkdownReport {
         }
         out += "_" + TableReport.summaryLine(report) + "_\n"
         return out
+    }
+
+    private static func table(_ findings: [Finding], _ report: AuditReport) -> String {
+        guard !findings.isEmpty else { return "" }
+        var out = "| Severity | Package | Version | Vulnerability | Fixed in | Where |\n|---|---|---|---|---|---|\n"
+        for finding in findings.sorted(by: { ($0.severity, $1.package.name) > ($1.severity, $0.package.name) }) {
+            out += row(finding, report)
+        }
+        return out + "\n"
     }
 
     private static func row(_ finding: Finding, _ report: AuditReport) -> String {

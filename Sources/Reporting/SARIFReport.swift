@@ -17,7 +17,9 @@ public enum SARIFReport {
                 ruleIndex[finding.id] = rules.count
                 rules.append(rule(for: finding))
             }
-            results.append(result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding)))
+            var entry = result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding))
+            deploymentView(of: finding, in: report, into: &entry)
+            results.append(entry)
         }
         for secret in report.secrets {
             let id = "secret/" + secret.rule
@@ -130,6 +132,26 @@ public enum SARIFReport {
                                        "justification": suppression.reason + (suppression.until.map { " (until \($0))" } ?? "")]]
         }
         return result
+    }
+
+    /// The functions a finding's package loads in (message and `properties.functions`); a finding
+    /// on shadowed copies only is suppressed, with the reason, since it never gates.
+    private static func deploymentView(of finding: Finding, in report: AuditReport, into result: inout [String: Any]) {
+        guard !report.functions.isEmpty else { return }
+        let functions = report.functions.filter { $0.effective.contains(finding.package.identity) }
+        if !functions.isEmpty, var message = result["message"] as? [String: Any], let text = message["text"] as? String {
+            let names = functions.map(\.definition.name)
+            message["text"] = text + " Loads in function\(names.count == 1 ? "" : "s") \(names.joined(separator: ", "))."
+            result["message"] = message
+            var properties = result["properties"] as? [String: Any] ?? [:]
+            properties["functions"] = names
+            properties["functionArtifacts"] = functions.map(\.definition.artifact.path)
+            result["properties"] = properties
+        }
+        if report.isShadowed(finding), result["suppressions"] == nil {
+            let why = TableReport.shadowReasons(finding.package.identity, report).joined(separator: "; ")
+            result["suppressions"] = [["kind": "external", "status": "accepted", "justification": "shadowed: every copy never loads (\(why))"]]
+        }
     }
 
     /// GitHub's `security-severity` for a secret: a score inside its severity's band.

@@ -12,9 +12,13 @@ public enum TableReport {
         let width = max(width, 40)
         var out = headline(report) + "\n"
         let shown = report.shownFindings
-        for target in targets(report, shown) {
-            if report.inputs.count > 1 { out += "\n" + fit(DisplayText.escaped("── \(target.input)"), width) + "\n" }
-            out += "\n" + findingsTable(report, target.findings, relativeTo: target.input, width: width, colour: colour)
+        if report.functions.isEmpty {
+            for target in targets(report, shown) {
+                if report.inputs.count > 1 { out += "\n" + fit(DisplayText.escaped("── \(target.input)"), width) + "\n" }
+                out += "\n" + findingsTable(report, target.findings, relativeTo: target.input, width: width, colour: colour)
+            }
+        } else {
+            out += functionSections(report, shown, width: width, colour: colour)
         }
         var notes: [String] = []
         for finding in shown where finding.rangeNote != nil {
@@ -25,6 +29,14 @@ public enum TableReport {
             let s = report.suppression(of: f)
             return "\(f.id) \(f.package.name) \(f.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")"
         }, width)
+        let onShadowed = report.displayedFindings.filter { report.isShadowed($0) && report.suppression(of: $0) == nil }
+        out += section("On shadowed copies only (they never load; not counted):", Dictionary(grouping: onShadowed, by: { $0.package.identity })
+            .sorted { $0.key < $1.key }.compactMap { identity, findings in
+                guard let package = findings.first?.package else { return nil }
+                let ids = findings.map(\.id).sorted()
+                return "\(package.name) \(package.version) (\(ids.count) finding\(ids.count == 1 ? "" : "s"): \(ids.prefix(3).joined(separator: ", "))\(ids.count > 3 ? ", …" : "")): "
+                    + shadowReasons(identity, report).joined(separator: "; ")
+            }, width)
         out += section("Could not be evaluated (not known to be safe):", report.unevaluated.map { u in
             "\(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
                 + (u.advisoryIDs.isEmpty ? "" : " [might apply: \(u.advisoryIDs.joined(separator: ", "))]")
@@ -70,6 +82,58 @@ public enum TableReport {
         if active == 0 { return "No known vulnerabilities in \(report.packages.count) package\(report.packages.count == 1 ? "" : "s")." }
         let packages = Set(report.activeFindings.map(\.package.identity)).count
         return "\(findings) in \(packages) package\(packages == 1 ? "" : "s")."
+    }
+
+    /// One section per function (its runtime, layers and counts, then its findings), a layer shared
+    /// by several functions read once; then findings outside every function.
+    static func functionSections(_ report: AuditReport, _ shown: [Finding], width: Int, colour: Bool) -> String {
+        var out = ""
+        var inFunctions = Set<PackageIdentity>()
+        let shownKeys = Set(shown.map(AuditReport.key(of:)))
+        for function in report.functions {
+            let d = function.definition
+            let findings = report.findings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
+            inFunctions.formUnion(function.effective)
+            let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+                let n = findings.filter { $0.severity == severity }.count
+                return n == 0 ? nil : "\(n) \(severity.rawValue)"
+            }
+            var facts = [d.framework.rawValue, d.runtime ?? "runtime unknown"]
+            if !d.layers.isEmpty { facts.append("layers: " + d.layers.map(\.name).joined(separator: ", ")) }
+            out += "\n" + fit(DisplayText.escaped("── \(d.name) (\(facts.joined(separator: "; ")))"), width) + "\n"
+            var status: [String] = []
+            if !function.isScanned { status.append("not scanned: \(d.artifact.reason ?? "code not on disk")") } else { status.append(findings.isEmpty ? "\(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load, no known vulnerabilities"
+                          : "\(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load; " + counts.joined(separator: ", ")) }
+            if !function.shadowed.isEmpty { status.append("\(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load") }
+            out += wrap(DisplayText.escaped(status.joined(separator: "; ")), width, indent: "   ") + "\n"
+            for note in function.notes where function.isScanned {
+                out += wrap(DisplayText.escaped("note: " + note), width, indent: "   ") + "\n"
+            }
+            if !findings.isEmpty {
+                out += "\n" + findingsTable(report, findings, relativeTo: d.artifact.path, width: width, colour: colour)
+            }
+        }
+        let outside = shown.filter { !inFunctions.contains($0.package.identity) }
+        if !outside.isEmpty {
+            out += "\n" + fit("── Outside the functions (other files of the inputs)", width) + "\n"
+            out += "\n" + findingsTable(report, outside, relativeTo: report.inputs.count == 1 ? (report.inputs.first ?? "") : "", width: width, colour: colour)
+        }
+        return out
+    }
+
+    /// Why each copy of a package never loads, per function.
+    static func shadowReasons(_ identity: PackageIdentity, _ report: AuditReport) -> [String] {
+        report.functions.flatMap { function in
+            function.shadowed.filter { $0.package == identity }.map { copy in
+                "in \(function.definition.name), \(shortPath(copy.location, report)) " + (copy.byPurl.map { "is shadowed by \($0)" } ?? "never loads") + " (\(copy.reason))"
+            }
+        }
+    }
+
+    /// A location inside the inputs, without the input's own path (one input) to keep lines short.
+    static func shortPath(_ location: Location, _ report: AuditReport) -> String {
+        guard report.inputs.count == 1, let input = report.inputs.first, under(input, location), location.path != input else { return location.description }
+        return String(location.description.dropFirst(input.hasSuffix("/") ? input.count : input.count + 1))
     }
 
     struct Target { var input: String; var findings: [Finding] }
@@ -262,7 +326,10 @@ public enum TableReport {
         let active = report.activeFindings.count
         line += "; \(active) finding\(active == 1 ? "" : "s")"
         if !severities.isEmpty { line += " (\(severities.joined(separator: ", ")))" }
-        if report.findings.count > active { line += "; \(report.findings.count - active) suppressed" }
+        let suppressed = report.findings.filter { report.suppression(of: $0) != nil }.count
+        if suppressed > 0 { line += "; \(suppressed) suppressed" }
+        let shadowed = report.findings.count - active - suppressed
+        if shadowed > 0 { line += "; \(shadowed) on shadowed copies only" }
         if !report.unevaluated.isEmpty { line += "; \(report.unevaluated.count) not evaluated" }
         if !report.secrets.isEmpty {
             let activeSecrets = report.activeSecrets.count

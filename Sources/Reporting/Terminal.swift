@@ -32,4 +32,13 @@ public enum JSONOutput {
         data.append(0x0A)
         return data
     }
+
+    /// One compact line (JSON Lines).
+    public static func encodeLine<T: Encodable>(_ value: T) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(value)
+        data.append(0x0A)
+        return data
+    }
 }

@@ -74,6 +74,18 @@ struct DiskSiblings: SiblingFiles {
         guard let data = FileManager.default.contents(atPath: url.path) else { throw ExtractionError("cannot be read") }
         return [UInt8](data)
     }
+
+    func kind(of path: String) -> SiblingKind? {
+        guard let clean = PathName.join("", path) else { return nil }
+        var info = stat()
+        // stat, not lstat: a descriptor may name a linked folder; the walk itself never follows links.
+        guard stat(root.appendingPathComponent(clean).path, &info) == 0 else { return nil }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .file
+        default: return nil
+        }
+    }
 }
 
 /// Archive formats recognised by name while walking; by content (magic bytes) when opened.

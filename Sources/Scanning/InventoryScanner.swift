@@ -12,6 +12,8 @@ public struct Inventory: Sendable {
     public var unidentified: [UnidentifiedArtifact]
     /// Credentials found by the secret rules, by location (redacted: never the value).
     public var secrets: [SecretFinding] = []
+    /// Functions defined by the deployment descriptors found (SAM, CDK, Serverless).
+    public var functions: [FunctionDefinition] = []
 }
 
 /// Walks source trees, single files and archives once each and hands what it meets to the
@@ -43,7 +45,9 @@ public struct InventoryScanner: Sendable {
         var packages: [Package] = []
         var unidentified: [UnidentifiedArtifact] = []
         var secrets: [SecretFinding] = []
+        var functions: [FunctionDefinition] = []
         for extraction in results {
+            functions += extraction.functions
             packages += extraction.packages
             issues += extraction.issues
             unidentified += extraction.unidentified
@@ -52,7 +56,8 @@ public struct InventoryScanner: Sendable {
         issues += InstalledVersusLocked.mismatches(packages)
         return Inventory(packages: PackageMerger.merge(packages), issues: issues,
                          unidentified: unidentified.sorted { $0.location < $1.location },
-                         secrets: secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) })
+                         secrets: secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) },
+                         functions: functions)
     }
 
     /// One unit of work: the wanted files of a tree (or one file named on the command line), or an archive.

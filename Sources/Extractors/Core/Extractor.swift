@@ -6,11 +6,17 @@ public protocol SiblingFiles: Sendable {
     /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated).
     /// Throws `ExtractionError` saying why it may not be read (missing, outside the tree, too large).
     func read(_ path: String) throws -> [UInt8]
+    /// What is at `path` (relative, `/`-separated): deployment descriptors name folders and zips.
+    func kind(of path: String) -> SiblingKind?
 }
+
+public enum SiblingKind: Sendable { case file, directory }
 
 extension SiblingFiles {
     /// The bytes of the file at `path`, or nil when it cannot be read.
     public func contents(of path: String) -> [UInt8]? { try? read(path) }
+    /// Only trees know folders; archive entries answer through `read`.
+    public func kind(of path: String) -> SiblingKind? { (try? read(path)) != nil ? .file : nil }
 }
 
 /// One file handed to an extractor.
@@ -49,12 +55,15 @@ public struct Extraction: Sendable {
     public var unidentified: [UnidentifiedArtifact] = []
     /// Credentials found by the secret rules (redacted and fingerprinted: never the value).
     public var secrets: [SecretFinding] = []
+    /// Functions that deployment descriptors (SAM, CDK, Serverless) define.
+    public var functions: [FunctionDefinition] = []
     public init(packages: [Package] = [], issues: [ScanIssue] = [], unidentified: [UnidentifiedArtifact] = [],
-                secrets: [SecretFinding] = []) {
+                secrets: [SecretFinding] = [], functions: [FunctionDefinition] = []) {
         self.packages = packages
         self.issues = issues
         self.unidentified = unidentified
         self.secrets = secrets
+        self.functions = functions
     }
 
     public static func += (lhs: inout Extraction, rhs: Extraction) {
@@ -62,6 +71,7 @@ public struct Extraction: Sendable {
         lhs.issues += rhs.issues
         lhs.unidentified += rhs.unidentified
         lhs.secrets += rhs.secrets
+        lhs.functions += rhs.functions
     }
 }
 

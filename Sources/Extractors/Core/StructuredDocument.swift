@@ -17,7 +17,9 @@ public enum StructuredDocument {
 
     /// YAML with every scalar kept as the text it was written as (`1.10` stays "1.10").
     /// Within `DocumentLimits`: nesting checked before parsing, aliases expanded within a node budget.
-    public static func yaml(_ bytes: [UInt8]) throws -> Any {
+    /// With `intrinsics`, CloudFormation's short tags become the long form JSON templates use:
+    /// `!Ref X` → `["Ref": "X"]`, `!GetAtt A.B` → `["Fn::GetAtt": ["A", "B"]]`, `!Sub …` → `["Fn::Sub": …]`.
+    public static func yaml(_ bytes: [UInt8], intrinsics: Bool = false) throws -> Any {
         let valueBudget = try DocumentLimits.checkYAML(bytes)
         let text = String(decoding: bytes, as: UTF8.self)
         let node: Node?
@@ -28,16 +30,25 @@ public enum StructuredDocument {
         }
         guard let node else { return [String: Any]() }
         var budget = valueBudget
-        guard let tree = plain(node, budget: &budget) else {
+        guard let tree = plain(node, budget: &budget, intrinsics: intrinsics) else {
             throw ExtractionError("not read: the YAML expands to more than \(valueBudget) values (aliases referenced too often)")
         }
         return tree
     }
 
     /// nil once `budget` nodes have been made: aliases are copies, so a small document can expand without end.
-    private static func plain(_ node: Node, budget: inout Int) -> Any? {
+    private static func plain(_ node: Node, budget: inout Int, intrinsics: Bool = false, tagRead: Bool = false) -> Any? {
         budget -= 1
         guard budget >= 0 else { return nil }
+        if intrinsics, !tagRead, let tag = node.tag.description.first == "!" ? String(node.tag.description.dropFirst()) : nil, !tag.hasPrefix("!") {
+            // Local tags only (`!Ref`); `!!str` and the like are YAML's own.
+            guard let value = plain(node, budget: &budget, intrinsics: true, tagRead: true) else { return nil }
+            if tag == "GetAtt", let dotted = value as? String {
+                let parts = dotted.split(separator: ".", maxSplits: 1).map(String.init)
+                return ["Fn::GetAtt": parts]
+            }
+            return [tag == "Ref" || tag == "Condition" ? tag : "Fn::" + tag: value]
+        }
         switch node {
         case .scalar(let scalar):
             return scalar.string
@@ -45,14 +56,14 @@ public enum StructuredDocument {
             var list: [Any] = []
             list.reserveCapacity(sequence.count)
             for item in sequence {
-                guard let value = plain(item, budget: &budget) else { return nil }
+                guard let value = plain(item, budget: &budget, intrinsics: intrinsics) else { return nil }
                 list.append(value)
             }
             return list
         case .mapping(let mapping):
             var dictionary: [String: Any] = [:]
             for (key, value) in mapping {
-                guard let converted = plain(value, budget: &budget) else { return nil }
+                guard let converted = plain(value, budget: &budget, intrinsics: intrinsics) else { return nil }
                 dictionary[key.scalar?.string ?? "\(key)"] = converted
             }
             return dictionary
