@@ -95,6 +95,13 @@ def probes(target):
             ("prerelease-many-ids", b"1.0.0-" + b"a." * DEEP + b"a\n1.0.0-" + b"a." * DEEP + b"b"),
             ("invalid-utf8", b"1.0\xff\n1.0\xfe"),
         ]
+    if target == "deployment":
+        # Selector byte: 0 template.yaml, 1 serverless.yml, 2 cdk.out/manifest.json, 3 template.json.
+        return [(f"{name}-{selector}", bytes([selector]) + data) for name, data in yaml_probes + json_probes for selector in range(4)] + [
+            ("cfn-short-tags", b"\x00Resources:\n  F:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: !Sub '${A}'\n"
+                b"      Layers: [!GetAtt L.Arn, !Ref X, !If [c, !Ref a, !Ref b]]\n      Runtime: !!str 3\n"),
+            ("cfn-code-outside", b"\x00Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties:\n      Code: ../../../../etc\n"),
+        ]
     if target == "archive":
         return [("not-an-archive", b"hello, not an archive"), ("empty", b""),
                 ("zip-header-only", b"PK\x03\x04" + b"\x00" * 26), ("gzip-garbage", b"\x1f\x8b\x08\x00" + b"\xff" * 64)]
@@ -129,6 +136,9 @@ def main():
         name = os.path.basename(path)
         if target == "toml-lockfiles":
             selector = next(value for prefix, value in TOML_SELECTOR if name.startswith(prefix))
+            written += emit(out, bytes([selector]) + data)
+        elif target == "deployment":
+            selector = 1 if name.startswith("serverless") else 2 if name == "manifest.json" else 3 if name.endswith(".json") else 0
             written += emit(out, bytes([selector]) + data)
         elif target == "versions":
             written += version_pairs(out, data)

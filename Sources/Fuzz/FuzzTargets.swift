@@ -28,6 +28,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     /// Two version strings (split at the first newline or tab, else in the middle), parsed and
     /// compared by every ecosystem's rules and by SemVer.
     case versions
+    /// template.yaml (SAM/CloudFormation YAML with short tags), serverless.yml, cdk.out/manifest.json:
+    /// the first byte picks the file name, the rest is the file.
+    case deployment
 
     /// Seeds for the corpus: fixture files whose relative path matches, and how to turn each into an input.
     var seedPattern: String {
@@ -45,6 +48,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .archive: return #"\.(zip|jar|tar\.gz|tgz|whl)$"#
         case .osvRecord: return #"osv/.*\.json$"#
         case .versions: return #"versions/.*-pairs\.tsv$"#
+        case .deployment: return #"(template\.(yaml|yml|json)|serverless\.ya?ml|manifest\.json|\.template\.json)$"#
         }
     }
 
@@ -67,7 +71,20 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .archive: archive(bytes)
         case .osvRecord: _ = try? OSVRecord.parse(bytes)
         case .versions: versions(bytes)
+        case .deployment: deployment(bytes)
         }
+    }
+
+    static let descriptorNames = ["template.yaml", "serverless.yml", "cdk.out/manifest.json", "template.json"]
+
+    /// The descriptor analyzer as a tree scan calls it; the file is its only sibling.
+    private func deployment(_ bytes: [UInt8]) {
+        guard let selector = bytes.first else { return }
+        let path = FuzzTarget.descriptorNames[Int(selector) % FuzzTarget.descriptorNames.count]
+        let body = Array(bytes.dropFirst())
+        let analyzer = DeploymentDescriptors()
+        precondition(analyzer.wants(EntryInfo(path: path, inArchive: false)), "\(path) is not a descriptor")
+        _ = analyzer.analyze(Container(kind: .tree, location: Location(path: ""), entries: [path], files: OneFile(path: path, bytes: body)))
     }
 
     /// The TOML lockfiles, in selector order: byte 0 of the input modulo 4.

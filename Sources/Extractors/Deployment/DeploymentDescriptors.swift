@@ -14,10 +14,18 @@ public struct DeploymentDescriptors: Analyzer {
         return name == "manifest.json" && isAssemblyFolder(PathName.directory(entry.path))
     }
 
-    /// `cdk.out`, or any folder with `cdk.out` in its name or a nested stage assembly (`assembly-Prod`).
+    /// `cdk.out` (or `*cdk.out`), a nested stage assembly (`assembly-Prod`), or the scanned folder
+    /// itself (`fnaudit scan cdk.out`); what is not a cloud assembly is told by its content.
     private func isAssemblyFolder(_ folder: String) -> Bool {
         let name = PathName.base(folder)
-        return name.hasSuffix("cdk.out") || name.hasPrefix("assembly-")
+        return folder.isEmpty || name.hasSuffix("cdk.out") || name.hasPrefix("assembly-")
+    }
+
+    private func looksLikeDescriptor(_ path: String, _ container: Container) -> Bool {
+        if ServerlessProject.fileNames.contains(String(PathName.base(path))) { return true }
+        guard let bytes = container.files.contents(of: path) else { return true }
+        let markers = [Array("AWS::".utf8), Array("AWSTemplateFormatVersion".utf8), Array("aws:cloudformation:stack".utf8)]
+        return markers.contains { marker in bytes.firstRange(of: marker) != nil }
     }
 
     public func analyze(_ container: Container) -> Extraction {
@@ -34,6 +42,9 @@ public struct DeploymentDescriptors: Analyzer {
                     result.functions += try CDKAssembly.functions(at: path, in: container)
                 }
             } catch {
+                // `template.yaml` and `manifest.json` are common names: a file that does not mention
+                // CloudFormation or CDK is someone else's, and not reading it is no error.
+                guard looksLikeDescriptor(path, container) else { continue }
                 result.issues.append(ScanIssue(location: container.location(of: path), message: "deployment descriptor: \(error)"))
             }
         }

@@ -32,7 +32,8 @@ enum SAMTemplate {
 enum CDKAssembly {
     static func functions(at path: String, in container: Container) throws -> [FunctionDefinition] {
         let manifest = try StructuredDocument.json(try container.files.read(path))
-        guard let root = manifest as? [String: Any], let artifacts = root.dictionary("artifacts"), root["version"] != nil else { return [] }
+        // Other tools write manifest.json too: a cloud assembly has a schema version and artifacts.
+        guard let root = manifest as? [String: Any], let artifacts = root.dictionary("artifacts"), root["version"] is String else { return [] }
         let base = PathName.directory(path)
         let tree = TreePaths(files: container.files, base: base, displayPrefix: container.displayPrefix)
         var functions: [FunctionDefinition] = []
