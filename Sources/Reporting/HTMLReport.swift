@@ -15,6 +15,7 @@ public enum HTMLReport {
         body += "<p id=\"headline\" class=\"\(report.isComplete ? "ok" : "warn")\">\(html(withFindings ? TableReport.headline(report) : "\(report.packages.count) packages (inventory: no advisories matched)"))</p></header>"
         body += cards(report, findings)
         if withFindings { body += chart(findings) }
+        body += functionsTable(report, withFindings: withFindings)
         if withFindings {
             body += "<section><h2>Findings</h2><input id=\"filter\" type=\"search\" placeholder=\"Filter by package, advisory, severity…\" aria-label=\"filter\">"
             body += table(report, findings) + "</section>"
@@ -57,6 +58,27 @@ public enum HTMLReport {
         <body>\(body)<script>\(script)</script></body></html>
 
         """
+    }
+
+    /// One row per function: what runs in it, what never loads, and its findings by severity.
+    static func functionsTable(_ report: AuditReport, withFindings: Bool) -> String {
+        guard !report.functions.isEmpty else { return "" }
+        var out = "<section><h2>Functions (\(report.functions.count))</h2><table id=\"functions\"><thead><tr><th>Function</th><th>Framework</th><th>Runtime</th><th>Layers</th><th>Packages loaded</th><th>Shadowed copies</th>"
+            + (withFindings ? "<th>Findings</th>" : "") + "</tr></thead><tbody>"
+        for function in report.functions {
+            let d = function.definition
+            let findings = withFindings ? report.findings(of: function) : []
+            let counts = Severity.allCases.reversed().compactMap { severity -> String? in
+                let n = findings.filter { $0.severity == severity }.count
+                return n == 0 ? nil : "\(n) \(severity.rawValue)"
+            }
+            out += "<tr><td><b>\(html(d.name))</b>\(d.path.map { "<div class=\"sub\">\(html($0))</div>" } ?? "")</td><td>\(html(d.framework.rawValue))</td>"
+                + "<td>\(html(d.runtime ?? "unknown"))</td><td>\(html(d.layers.map(\.name).joined(separator: ", ")))</td>"
+                + "<td>\(function.isScanned ? "\(function.effective.count)" : "not scanned: " + html(d.artifact.reason ?? ""))</td>"
+                + "<td>\(function.shadowed.map { html("\($0.purl)" + ($0.byPurl.map { " (by \($0))" } ?? " (not on the path)")) }.joined(separator: "<br>"))</td>"
+                + (withFindings ? "<td>\(html(counts.isEmpty ? "none" : counts.joined(separator: ", ")))</td>" : "") + "</tr>"
+        }
+        return out + "</tbody></table></section>"
     }
 
     static func cards(_ report: AuditReport, _ findings: [Finding]) -> String {

@@ -384,6 +384,15 @@ public enum InventoryTable {
             text += ["Maven", "(unidentified)", "", DisplayText.escaped(artifact.location.description), DisplayText.escaped(artifact.reason)]
                 .joined(separator: "\t") + "\n"
         }
+        for function in report.functions {
+            let d = function.definition
+            let facts = [d.framework.rawValue, d.runtime ?? "runtime unknown"] + (d.layers.isEmpty ? [] : ["layers: " + d.layers.map(\.name).joined(separator: ", ")])
+            text += DisplayText.escaped("function \(d.name) (\(facts.joined(separator: "; "))): "
+                + (function.isScanned ? "\(function.effective.count) packages load, \(function.shadowed.count) shadowed" : "not scanned: \(d.artifact.reason ?? "")")) + "\n"
+            for copy in function.shadowed {
+                text += DisplayText.escaped("  shadowed \(copy.purl) at \(copy.location)" + (copy.byPurl.map { " by \($0)" } ?? "") + ": \(copy.reason)") + "\n"
+            }
+        }
         return text + summary(report) + "\n"
     }
 

@@ -144,3 +144,40 @@ final class CLITrapTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: path))
     }
 }
+
+/// `--layer`/`--runtime` name one function; `--targets-from` and `--format jsonl` fan scans out.
+final class FunctionOptionTests: XCTestCase {
+    func testLayersAndJSONLines() throws {
+        let folder = Fixtures.path("deployment/serverless/.serverless") + "/"
+        let database = try ShippedDatabase.path()
+        let result = try CLI.run(["scan", folder + "orders.zip", "--layer", folder + "common.zip", "--layer", folder + "patch.zip",
+                                  "--runtime", "python3.12", "--format", "jsonl", "--scanners", "vuln", "--db", database, "-q"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, "one function, nothing outside it: \(result.stdout.prefix(400))")
+        let line = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((lines.first ?? "").utf8)) as? [String: Any])
+        XCTAssertEqual((line["function"] as? [String: Any])?["name"] as? String, "orders.zip")
+        XCTAssertEqual(line["type"] as? String, "function")
+    }
+
+    func testFunctionOptionsNeedOneCodePath() throws {
+        let folder = Fixtures.path("deployment/serverless/.serverless") + "/"
+        let result = try CLI.run(["inventory", folder + "orders.zip", folder + "web.zip", "--layer", folder + "common.zip"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("--layer"), result.stderr)
+    }
+
+    func testTargetsFromAFile() throws {
+        let list = FileManager.default.temporaryDirectory.appendingPathComponent("fnaudit-targets-\(UUID().uuidString).txt")
+        try Data("# artifacts\n\n\(Fixtures.path("deployment/cdk"))\n\(Fixtures.path("deployment/serverless/.serverless/web.zip"))\n".utf8).write(to: list)
+        defer { try? FileManager.default.removeItem(at: list) }
+        let result = try CLI.run(["inventory", "--targets-from", list.path, "--format", "jsonl", "--scanners", "vuln"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let types = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            .map { ($0["type"] as? String ?? "") + ":" + (($0["function"] as? [String: Any])?["name"] as? String ?? ($0["input"] as? String ?? "")) }
+        XCTAssertEqual(types.filter { $0.hasPrefix("function:") }.count, 3, "\(types)")
+        XCTAssertTrue(types.contains { $0.hasSuffix("web.zip") && $0.hasPrefix("input:") }, "\(types)")
+        let missing = try CLI.run(["inventory", "--targets-from", "/nonexistent/list.txt"])
+        XCTAssertEqual(missing.status, 2)
+    }
+}
