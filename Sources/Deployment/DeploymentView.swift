@@ -15,8 +15,9 @@ public enum DeploymentView {
         var views: [FunctionView] = []
         var effectiveLocations: [PackageIdentity: Set<Location>] = [:]
         var coveredLocations: [PackageIdentity: Set<Location>] = [:]
-        for definition in definitions {
-            let (view, effective, covered) = resolve(definition, packages: packages)
+        let copies = copiesByFunction(definitions, packages: packages)
+        for (index, definition) in definitions.enumerated() {
+            let (view, effective, covered) = resolve(definition, copies: copies[index], packages: packages)
             views.append(view)
             for (identity, locations) in effective { effectiveLocations[identity, default: []].formUnion(locations) }
             for (identity, locations) in covered { coveredLocations[identity, default: []].formUnion(locations) }
@@ -43,29 +44,57 @@ public enum DeploymentView {
         var part: Int
     }
 
-    static func resolve(_ definition: FunctionDefinition, packages: [Package])
-        -> (FunctionView, [PackageIdentity: Set<Location>], [PackageIdentity: Set<Location>]) {
-        var notes: [String] = []
-        var parts: [(artifact: CodeArtifact, mount: String)] = [(definition.artifact, "/var/task")]
-        for layer in definition.layers {
-            parts.append((layer.artifact, "/opt"))
-            if !layer.artifact.isOnDisk { notes.append("layer \(layer.name): \(layer.artifact.reason ?? "not on disk"); its packages are not known") }
+    /// Every package copy of every function, found through an index of the functions' folders and
+    /// archives by path: each location is looked up by its path and its ancestors, not compared
+    /// with every function (a monorepo has hundreds of functions and tens of thousands of copies).
+    static func copiesByFunction(_ definitions: [FunctionDefinition], packages: [Package]) -> [[Copy]] {
+        var index: [String: [(function: Int, part: Int)]] = [:]
+        for (function, definition) in definitions.enumerated() {
+            for (part, artifact) in ([definition.artifact] + definition.layers.map(\.artifact)).enumerated() where artifact.isOnDisk {
+                index[artifact.path, default: []].append((function, part))
+            }
         }
-        if !definition.artifact.isOnDisk { notes.append("code: \(definition.artifact.reason ?? "not on disk")") }
-
-        var copies: [Copy] = []
+        var copies = Array(repeating: [Copy](), count: definitions.count)
+        guard !index.isEmpty else { return copies }
         for package in packages {
             for location in package.locations {
-                // The last part that holds it: a layer folder inside the code folder belongs to the layer.
-                for (index, part) in parts.enumerated().reversed() where part.artifact.isOnDisk {
-                    guard let inside = relativePath(of: location, in: part.artifact) else { continue }
+                // The last part that holds it, per function: a layer folder inside the code folder belongs to the layer.
+                var best: [Int: Int] = [:]
+                for key in ancestors(of: location.path) {
+                    for (function, part) in index[key] ?? [] where part > (best[function] ?? -1) { best[function] = part }
+                }
+                for (function, part) in best {
+                    let definition = definitions[function]
+                    let artifact = part == 0 ? definition.artifact : definition.layers[part - 1].artifact
+                    guard let inside = relativePath(of: location, in: artifact) else { continue }
                     let placement = place(package, at: inside)
-                    copies.append(Copy(package: package, location: location, folder: placement.folder.map { join(part.mount, $0) },
-                                       nested: placement.nested, part: index))
-                    break
+                    copies[function].append(Copy(package: package, location: location,
+                                                 folder: placement.folder.map { join(part == 0 ? "/var/task" : "/opt", $0) },
+                                                 nested: placement.nested, part: part))
                 }
             }
         }
+        return copies
+    }
+
+    /// `a/b/c` → `a/b/c`, `a/b`, `a`: the paths a folder or archive artifact holding it can have.
+    static func ancestors(of path: String) -> [String] {
+        var result = [path]
+        var current = Substring(path)
+        while let slash = current.lastIndex(of: "/") {
+            current = current[..<slash]
+            if !current.isEmpty { result.append(String(current)) }
+        }
+        return result
+    }
+
+    static func resolve(_ definition: FunctionDefinition, copies: [Copy], packages: [Package])
+        -> (FunctionView, [PackageIdentity: Set<Location>], [PackageIdentity: Set<Location>]) {
+        var notes: [String] = []
+        for layer in definition.layers where !layer.artifact.isOnDisk {
+            notes.append("layer \(layer.name): \(layer.artifact.reason ?? "not on disk"); its packages are not known")
+        }
+        if !definition.artifact.isOnDisk { notes.append("code: \(definition.artifact.reason ?? "not on disk")") }
 
         var effective: [PackageIdentity: Set<Location>] = [:]
         var covered: [PackageIdentity: Set<Location>] = [:]

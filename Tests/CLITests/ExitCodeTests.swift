@@ -175,7 +175,7 @@ final class FunctionOptionTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         let types = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
             .map { ($0["type"] as? String ?? "") + ":" + (($0["function"] as? [String: Any])?["name"] as? String ?? ($0["input"] as? String ?? "")) }
-        XCTAssertEqual(types.filter { $0.hasPrefix("function:") }.count, 3, "\(types)")
+        XCTAssertEqual(types.filter { $0.hasPrefix("function:") }.count, 4, "\(types)")
         XCTAssertTrue(types.contains { $0.hasSuffix("web.zip") && $0.hasPrefix("input:") }, "\(types)")
         let missing = try CLI.run(["inventory", "--targets-from", "/nonexistent/list.txt"])
         XCTAssertEqual(missing.status, 2)

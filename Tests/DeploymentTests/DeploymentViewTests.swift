@@ -76,6 +76,10 @@ final class DeploymentViewTests: XCTestCase {
         let web = try function("WebHandlerA1B2C3D4", in: report)
         XCTAssertEqual(summary(web, report).effective, ["debug@4.3.5", "minimist@1.2.7", "ms@2.1.3", "semver@7.6.2"])
         XCTAssertEqual(summary(web, report).shadowed, ["minimist@1.2.7 by pkg:npm/minimist@1.2.7", "semver@7.3.5 unreachable"])
+        // A nested stack's function, with the same code as OrdersHandler and no layers.
+        let nested = try function("AuditHandler5C6D7E8F", in: report)
+        XCTAssertEqual(nested.definition.path, "Shop/Audit/AuditHandler/Resource")
+        XCTAssertEqual(summary(nested, report).effective, ["requests@2.31.0"])
         let reports = try function("ReportsHandlerE5F6A7B8", in: report)
         XCTAssertEqual(reports.definition.artifact.kind, .archive)
         XCTAssertEqual(summary(reports, report).effective, javaEffective)

@@ -41,11 +41,24 @@ enum CDKAssembly {
             guard let artifact = value as? [String: Any], artifact.string("type") == "aws:cloudformation:stack",
                   let file = artifact.dictionary("properties")?.string("templateFile"),
                   let relative = tree.relative(file) else { continue }
-            let template = try CloudFormationTemplate(bytes: try container.files.read(relative), location: container.location(of: relative))
-            functions += LambdaResources(template: template, framework: .cdk, tree: tree).functions { _, resource in
-                guard let asset = resource.dictionary("Metadata")?.string("aws:asset:path") else { return nil }
-                return tree.artifact(asset)
-            }
+            functions += try stack(relative, in: container, tree: tree, depth: 0)
+        }
+        return functions
+    }
+
+    /// One stack's functions, and those of its nested stacks (`AWS::CloudFormation::Stack` whose
+    /// template is an asset of the assembly), a few levels deep.
+    private static func stack(_ relative: String, in container: Container, tree: TreePaths, depth: Int) throws -> [FunctionDefinition] {
+        let template = try CloudFormationTemplate(bytes: try container.files.read(relative), location: container.location(of: relative))
+        var functions = LambdaResources(template: template, framework: .cdk, tree: tree).functions { _, resource in
+            guard let asset = resource.dictionary("Metadata")?.string("aws:asset:path") else { return nil }
+            return tree.artifact(asset)
+        }
+        guard depth < 8 else { return functions }
+        for (_, nested) in template.resources(ofType: ["AWS::CloudFormation::Stack"]) {
+            guard let asset = nested.dictionary("Metadata")?.string("aws:asset:path"), asset.hasSuffix(".json"),
+                  let path = tree.relative(asset) else { continue }
+            functions += try stack(path, in: container, tree: tree, depth: depth + 1)
         }
         return functions
     }
