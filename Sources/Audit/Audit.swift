@@ -22,6 +22,8 @@ public struct AuditRequest: Sendable {
     public var scanners: Set<ScannerKind> = Set(ScannerKind.allCases)
     /// Told when slow set-up starts (building the database on first use).
     public var announce: (@Sendable (String) -> Void)?
+    /// OpenVEX or CycloneDX VEX documents to apply (`--vex`, repeatable).
+    public var vexPaths: [String] = []
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -63,15 +65,16 @@ public enum Audit {
     /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let policy = try loadPolicy(request)
+        let interop = try loadInterop(request)
         let store = try openDatabase(request)
         var inventory = scan(request)
         do {
             try identifyByAdvisoryNames(&inventory, store)
             let match = try Matcher(source: store).match(inventory.packages)
-            return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
+            return AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues + interop.warnings,
                                database: try store.provenance(), includeDev: request.includeDev,
-                               unidentified: inventory.unidentified, suppressions: policy.suppressions,
-                               secrets: inventory.secrets, secretAllows: policy.secretAllows)
+                               unidentified: inventory.unidentified, suppressions: policy.suppressions + interop.suppressions,
+                               secrets: inventory.secrets, secretAllows: policy.secretAllows, vex: interop.vex)
         } catch {
             throw AuditError.database("\(error)")
         }
@@ -121,5 +124,32 @@ public enum Audit {
         } catch {
             throw AuditError.invalidConfig("\(error)")
         }
+    }
+
+    /// Other tools' triage: `.trivyignore` and `osv-scanner.toml` at the scan root (after
+    /// `.fnaudit.toml`, whose entries win), and the `--vex` documents. An explicit `--config` is the
+    /// whole policy, as `--ignorefile`/`--config` are for Trivy and osv-scanner: discovered ignore
+    /// files are then not applied (a warning says so).
+    static func loadInterop(_ request: AuditRequest) throws -> (suppressions: [Suppression], vex: [VEXStatement], warnings: [ScanIssue]) {
+        var suppressions: [Suppression] = [], statements: [VEXStatement] = [], warnings: [ScanIssue] = []
+        do {
+            for path in IgnoreFiles.locate(inputs: request.inputs) {
+                if request.configPath != nil {
+                    warnings.append(ScanIssue(location: Location(path: path), message: "not applied: --config names the whole policy", severity: .warning))
+                    continue
+                }
+                let result = try IgnoreFiles.read(path)
+                suppressions += result.suppressions
+                warnings += result.warnings
+            }
+            for path in request.vexPaths {
+                let result = try VEXReader.read(path)
+                statements += result.statements
+                warnings += result.warnings
+            }
+        } catch {
+            throw AuditError.invalidConfig("\(error)")
+        }
+        return (suppressions, statements, warnings)
     }
 }

@@ -68,6 +68,8 @@ public enum JSONReport {
         var direct: Bool?
         /// Shortest chains from a direct dependency to this package (up to five).
         var paths: [[String]]?
+        /// Declared licences: SPDX ids or expressions where unambiguous, else the text as written.
+        var licenses: [String]? = nil
     }
     struct UnidentifiedEntry: Encodable {
         var location: LocationEntry
@@ -90,11 +92,15 @@ public enum JSONReport {
         var rangeNote: String?
         var kind: String
         var severitySource: String?
+        /// An `under_investigation` VEX statement about it (the finding still counts).
+        var underInvestigation: SuppressionEntry? = nil
     }
     struct SuppressionEntry: Encodable {
         var reason: String
         var until: String?
         var source: String
+        /// .fnaudit.toml, .trivyignore, osv-scanner.toml, OpenVEX or CycloneDX VEX.
+        var origin: String? = nil
     }
     struct SecretEntry: Encodable {
         var rule: String
@@ -136,20 +142,27 @@ public enum JSONReport {
             // Built on all cores: a bundle can hold thousands of packages.
             packages: parallelMap(report.packages.count) { i in
                 let p = report.packages[i]
-                return PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
-                                    versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
-                                    dev: p.isDev, extractors: p.extractors.map(\.displayName),
-                                    locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
-                                    identification: p.identification, hashes: p.digests, direct: p.isDirect,
-                                    paths: p.dependencyPaths.isEmpty ? nil : p.dependencyPaths)
+                var entry = PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
+                                         versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
+                                         dev: p.isDev, extractors: p.extractors.map(\.displayName),
+                                         locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
+                                         identification: p.identification, hashes: p.digests, direct: p.isDirect,
+                                         paths: p.dependencyPaths.isEmpty ? nil : p.dependencyPaths)
+                entry.licenses = p.licenses.isEmpty ? nil : p.licenses
+                return entry
             },
             findings: withFindings ? report.displayedFindings.map { f in
-                FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
+                var entry = FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
                              cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
                              references: f.references, locations: f.package.locations.map(LocationEntry.init),
                              suppressed: report.suppression(of: f).map { s in
-                                 SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
+                                 SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path,
+                                                  origin: s.origin.rawValue)
                              }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource)
+                entry.underInvestigation = report.investigation(of: f).map { v in
+                    SuppressionEntry(reason: v.reason, until: nil, source: v.location.path, origin: v.format.rawValue)
+                }
+                return entry
             } : nil,
             unevaluated: withFindings ? report.unevaluated.map { UnevaluatedEntry(package: PackageRef($0.package), reason: $0.reason, advisoryIds: $0.advisoryIDs) } : nil,
             unidentified: report.unidentified.isEmpty ? nil : report.unidentified.map {
