@@ -105,14 +105,5 @@ public enum IgnoreFiles {
         return result
     }
 
-    /// `YYYY-MM-DD` minus one day (UTC), nil if it is not a date.
-    static func dayBefore(_ date: String) -> String? {
-        guard date.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) != nil else { return nil }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd"
-        guard let day = formatter.date(from: date) else { return nil }
-        return formatter.string(from: day.addingTimeInterval(-86_400))
-    }
+    static func dayBefore(_ date: String) -> String? { CalendarDay.dayBefore(date) }
 }
