@@ -82,7 +82,8 @@ final class ExtractorFixtureTests: XCTestCase {
                       "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "pylock.toml", "pylock.prod.toml",
                       "lib/python3.12/site-packages/x-1.0.dist-info/METADATA", "x.egg-info/PKG-INFO",
                       "pom.xml", "gradle.lockfile", "buildscript-gradle.lockfile",
-                      "bom.cdx.json", "sbom/app.cyclonedx.json", "bom.json", "sbom.json", "app.bom.json", "bom.spdx.json"]
+                      "bom.cdx.json", "sbom/app.cyclonedx.json", "bom.json", "sbom.json", "app.bom.json", "bom.spdx.json",
+                      "image-sbom.json", "cyclonedx.json", "spdx.json"]
         for path in wanted {
             XCTAssertFalse(ExtractorRegistry.extractors(for: path).isEmpty, path)
         }

@@ -2,8 +2,8 @@ import FnauditModel
 
 /// CycloneDX JSON SBOMs (1.4–1.6; others read the same way, with a warning): every component,
 /// nested ones included, whose purl is npm, pypi or maven. `metadata.component` is the project
-/// the SBOM describes, not a dependency, and is left out. Claims `*.cdx.json`, `*.cyclonedx.json`,
-/// and the generic `bom.json`/`sbom.json` when the document says `"bomFormat": "CycloneDX"`.
+/// the SBOM describes, not a dependency, and is left out. Claims `*.cdx.json`, `*cyclonedx.json`,
+/// and the generic `*bom.json` (`bom.json`, `app-sbom.json`) when the document says `"bomFormat": "CycloneDX"`.
 public struct CycloneDXSBOMExtractor: Extractor {
     public let id = ExtractorID.cycloneDXSBOM
     public init() {}
@@ -11,7 +11,7 @@ public struct CycloneDXSBOMExtractor: Extractor {
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         let lower = base.lowercased()
-        return lower.hasSuffix(".cdx.json") || lower.hasSuffix(".cyclonedx.json") || SBOMSupport.isGenericSBOMName(base)
+        return lower.hasSuffix(".cdx.json") || lower.hasSuffix("cyclonedx.json") || SBOMSupport.isGenericSBOMName(base)
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

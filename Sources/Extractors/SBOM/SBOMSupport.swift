@@ -3,9 +3,9 @@ import FnauditModel
 /// What the two SBOM extractors share: which names they claim, and how a purl becomes a package.
 enum SBOMSupport {
     /// Names either format may use: the extractors look inside and keep their own format.
+    /// `bom.json`, `sbom.json`, and any name ending so (`app.sbom.json`, `app-sbom.json`, `image_bom.json`).
     static func isGenericSBOMName(_ base: Substring) -> Bool {
-        let lower = base.lowercased()
-        return lower == "bom.json" || lower == "sbom.json" || lower.hasSuffix(".bom.json") || lower.hasSuffix(".sbom.json")
+        base.lowercased().hasSuffix("bom.json")
     }
 
     /// A package for an npm, PyPI or Maven purl (nil for other types); `fallbackVersion` when the purl has none.

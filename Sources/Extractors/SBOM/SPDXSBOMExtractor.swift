@@ -4,14 +4,14 @@ import FnauditModel
 /// of type npm, pypi or maven. Dev dependencies are the packages reached from what the document
 /// describes only through `DEV_DEPENDENCY_OF`/`TEST_DEPENDENCY_OF` edges (npm sbom writes them).
 /// The described elements (`documentDescribes`) are the project, not its dependencies, and are left out.
-/// Claims `*.spdx.json` and the generic `bom.json`/`sbom.json` when the document has `spdxVersion`.
+/// Claims `*spdx.json` and the generic `*bom.json` when the document has `spdxVersion`.
 public struct SPDXSBOMExtractor: Extractor {
     public let id = ExtractorID.spdxSBOM
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
-        return base.lowercased().hasSuffix(".spdx.json") || SBOMSupport.isGenericSBOMName(base)
+        return base.lowercased().hasSuffix("spdx.json") || SBOMSupport.isGenericSBOMName(base)
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
