@@ -31,8 +31,11 @@ def validator(kind):
             registry = registry.with_resource(name, resource)
             if "$id" in schema:
                 registry = registry.with_resource(schema["$id"], resource)
-            # The main schema refers to the others by their SNAPSHOT-less names too.
-            registry = registry.with_resource(name.replace(".SNAPSHOT", ""), resource)
+            # The main schema refers to the others by their SNAPSHOT-less names too, and relative
+            # references resolve against its $id (http://cyclonedx.org/schema/…).
+            for alias in {name, name.replace(".SNAPSHOT", "")}:
+                registry = registry.with_resource(alias, resource)
+                registry = registry.with_resource("http://cyclonedx.org/schema/" + alias, resource)
     main = load(os.path.join(folder, "bom-1.6.SNAPSHOT.schema.json"))
     cls = Draft7Validator if "draft-07" in main.get("$schema", "") else Draft202012Validator
     return cls(main, registry=registry)

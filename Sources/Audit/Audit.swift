@@ -25,6 +25,8 @@ public struct AuditRequest: Sendable {
     public var announce: (@Sendable (String) -> Void)?
     /// `--layer`/`--runtime`: the first input is one function's code, these its layers in merge order.
     public var function: FunctionRequest?
+    /// OpenVEX or CycloneDX VEX documents to apply (`--vex`, repeatable).
+    public var vexPaths: [String] = []
 
     public init(inputs: [String]) {
         self.inputs = inputs
@@ -107,15 +109,16 @@ public enum Audit {
     /// A full scan against the advisory database, with the suppressions of `.fnaudit.toml` applied.
     public static func run(_ request: AuditRequest) throws -> AuditReport {
         let policy = try loadPolicy(request)
+        let interop = try loadInterop(request)
         let store = try openDatabase(request)
         var inventory = scan(request)
         do {
             try identifyByAdvisoryNames(&inventory, store)
             let match = try Matcher(source: store).match(inventory.packages)
-            var report = AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues,
+            var report = AuditReport(inputs: request.inputs, packages: inventory.packages, match: match, issues: inventory.issues + interop.warnings,
                                      database: try store.provenance(), includeDev: request.includeDev,
-                                     unidentified: inventory.unidentified, suppressions: policy.suppressions,
-                                     secrets: inventory.secrets, secretAllows: policy.secretAllows)
+                                     unidentified: inventory.unidentified, suppressions: policy.suppressions + interop.suppressions,
+                                     secrets: inventory.secrets, secretAllows: policy.secretAllows, vex: interop.vex)
             report.setDeployment(deployment(request, inventory))
             return report
         } catch {
@@ -167,6 +170,33 @@ public enum Audit {
         } catch {
             throw AuditError.invalidConfig("\(error)")
         }
+    }
+
+    /// Other tools' triage: `.trivyignore` and `osv-scanner.toml` at the scan root (after
+    /// `.fnaudit.toml`, whose entries win), and the `--vex` documents. An explicit `--config` is the
+    /// whole policy, as `--ignorefile`/`--config` are for Trivy and osv-scanner: discovered ignore
+    /// files are then not applied (a warning says so).
+    static func loadInterop(_ request: AuditRequest) throws -> (suppressions: [Suppression], vex: [VEXStatement], warnings: [ScanIssue]) {
+        var suppressions: [Suppression] = [], statements: [VEXStatement] = [], warnings: [ScanIssue] = []
+        do {
+            for path in IgnoreFiles.locate(inputs: request.inputs) {
+                if request.configPath != nil {
+                    warnings.append(ScanIssue(location: Location(path: path), message: "not applied: --config names the whole policy", severity: .warning))
+                    continue
+                }
+                let result = try IgnoreFiles.read(path)
+                suppressions += result.suppressions
+                warnings += result.warnings
+            }
+            for path in request.vexPaths {
+                let result = try VEXReader.read(path)
+                statements += result.statements
+                warnings += result.warnings
+            }
+        } catch {
+            throw AuditError.invalidConfig("\(error)")
+        }
+        return (suppressions, statements, warnings)
     }
 }
 

@@ -143,9 +143,9 @@ struct InputOptions: ParsableArguments {
 
 /// `--format`, and `--output FILE` or `--output FORMAT=FILE` (repeatable: several formats at once).
 struct OutputOptions: ParsableArguments {
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, jsonl, sarif, cyclonedx, markdown, html }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json, jsonl, sarif, cyclonedx, markdown, html, openvex }
 
-    @Option(help: ArgumentHelp("Output format: table, json, jsonl (one JSON object per function or input, to merge fanned-out scans), sarif, cyclonedx, markdown or html.",
+    @Option(help: ArgumentHelp("Output format: table, json, jsonl (one JSON object per function or input, to merge fanned-out scans), sarif, cyclonedx, markdown, html or openvex (scan only).",
                                valueName: "format"))
     var format: Format?
 
@@ -159,6 +159,7 @@ struct OutputOptions: ParsableArguments {
         let lower = name.lowercased()
         if lower.hasSuffix(".sarif") || lower.hasSuffix(".sarif.json") { return .sarif }
         if lower.hasSuffix(".cdx.json") || lower.hasSuffix(".cyclonedx.json") { return .cyclonedx }
+        if lower.hasSuffix(".openvex.json") || lower.hasSuffix(".vex.json") { return .openvex }
         if lower.hasSuffix(".json") { return .json }
         if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") { return .markdown }
         if lower.hasSuffix(".html") || lower.hasSuffix(".htm") { return .html }
@@ -214,6 +215,10 @@ struct OutputOptions: ParsableArguments {
             case .cyclonedx: data = try CycloneDXReport.render(report, version: FnauditInfo.version, withVulnerabilities: withFindings)
             case .markdown: data = Data(MarkdownReport.render(report, withFindings: withFindings).utf8)
             case .html: data = Data(HTMLReport.render(report, version: FnauditInfo.version, withFindings: withFindings).utf8)
+            case .openvex:
+                // Statements are about findings: an inventory has none to make.
+                guard withFindings else { throw CLIError.input("--format openvex needs findings: use it with `fnaudit scan`") }
+                data = try OpenVEXReport.render(report, version: FnauditInfo.version)
             }
             try write(data, to: file)
         }
@@ -240,6 +245,10 @@ struct ScanCommand: ParsableCommand {
           reason = "merge() never sees user input"
           until = 2026-12-31              # optional; afterwards it stops applying
 
+        .trivyignore and osv-scanner.toml ([[IgnoredVulns]]) at the scan root are applied too, after \
+        .fnaudit.toml; --config FILE replaces all of them. --vex FILE applies OpenVEX or CycloneDX VEX \
+        statements; --format openvex writes the findings and suppressions as OpenVEX.
+
         Secrets (--scanners secret, on by default) are allowed by rule, path glob or fingerprint:
           [[secrets.allow]]
           rule = "jwt"                    # and/or path = "**/fixtures/**", fingerprint = "<sha256>"
@@ -251,6 +260,7 @@ struct ScanCommand: ParsableCommand {
           fnaudit scan layer.zip app.jar --fail-on HIGH --only-fixable
           fnaudit scan function.zip --scanners vuln
           fnaudit scan . -o sarif=fnaudit.sarif -o cyclonedx=bom.cdx.json
+          fnaudit scan bom.cdx.json --vex triage.openvex.json -o openvex=fnaudit.openvex.json
         """
     )
 
@@ -284,6 +294,10 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Do not show findings that have no fixed version (--only-fixable is the gate's counterpart).")
     var ignoreUnfixed = false
 
+    @Option(help: ArgumentHelp("An OpenVEX or CycloneDX VEX document (repeatable): not_affected and fixed statements suppress their findings, under_investigation marks them.",
+                               valueName: "file"))
+    var vex: [String] = []
+
     func validate() throws { _ = try severities() }
 
     func severities() throws -> Set<Severity>? {
@@ -301,6 +315,7 @@ struct ScanCommand: ParsableCommand {
             var request = request
             request.databasePath = database.path
             request.configPath = config
+            request.vexPaths = vex
             return try Audit.run(request)
         }
         report.display = AuditReport.DisplayFilter(severities: try severities(), ignoreUnfixed: ignoreUnfixed)

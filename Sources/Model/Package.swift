@@ -35,6 +35,9 @@ public struct Package: Hashable, Codable, Sendable {
     public var isDirect: Bool?
     /// Shortest chains of package names from a direct dependency to this one (itself last), up to five.
     public var dependencyPaths: [[String]] = []
+    /// Declared licences as the metadata states them, each an SPDX id or expression where the
+    /// text is unambiguous, else the text as written (`LicenseText.normalize`); empty when none is stated.
+    public var licenses: [String] = []
 
     public init(
         ecosystem: Ecosystem, name: String, version: String, versionKind: VersionKind = .exact,

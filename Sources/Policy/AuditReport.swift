@@ -40,6 +40,8 @@ public struct AuditReport: Sendable {
     public var secrets: [SecretFinding] = []
     /// Secrets the configuration allows, by `key(of:)`; still listed, never gating.
     public var allowedSecrets: [String: SecretAllow] = [:]
+    /// Findings a `--vex` statement says are `under_investigation`, by `key(of:)`: still counted.
+    public var underInvestigation: [String: VEXStatement] = [:]
 
     /// The deployment view: each function with its effective and shadowed package copies.
     public var functions: [FunctionView] = []
@@ -49,7 +51,8 @@ public struct AuditReport: Sendable {
     /// Applies `suppressions` to a match and `secretAllows` to the secrets. `match` nil makes an inventory report.
     public init(inputs: [String], packages: [Package], match: MatchResult?, issues: [ScanIssue], database: AdvisoryProvenance?,
                 includeDev: Bool, unidentified: [UnidentifiedArtifact] = [], suppressions: [Suppression] = [],
-                secrets: [SecretFinding] = [], secretAllows: [SecretAllow] = [], today: String = CalendarDay.today()) {
+                secrets: [SecretFinding] = [], secretAllows: [SecretAllow] = [], today: String = CalendarDay.today(),
+                vex: [VEXStatement] = []) {
         self.inputs = inputs
         self.unidentified = unidentified
         self.includeDev = includeDev
@@ -64,9 +67,10 @@ public struct AuditReport: Sendable {
         self.database = database
         let findingRules = AuditReport.apply(suppressions, to: self.findings, today: today, matches: { $0.matches($1) },
                                               isExpired: { $0.isExpired(today: $1) }, key: AuditReport.key(of:)) { suppression in
-            "the suppression of \(suppression.id) (line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again"
+            "the suppression of \(suppression.id) (\(suppression.origin == .fnauditConfig ? "" : suppression.origin.rawValue + " ")line \(suppression.location.line.map(String.init) ?? "?")) expired on \(suppression.until ?? "?"); its findings count again"
         }
         suppressed = findingRules.applied
+        applyVEX(vex)
         self.secrets = secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) }
         let secretRules = AuditReport.apply(secretAllows, to: self.secrets, today: today, matches: { $0.matches($1) },
                                              isExpired: { $0.isExpired(today: $1) }, key: AuditReport.key(of:)) { allow in
@@ -118,6 +122,31 @@ public struct AuditReport: Sendable {
     }
 
     public func suppression(of finding: Finding) -> Suppression? { suppressed[AuditReport.key(of: finding)] }
+
+    /// The `under_investigation` VEX statement of a finding (kept and counted, marked in reports).
+    public func investigation(of finding: Finding) -> VEXStatement? { underInvestigation[AuditReport.key(of: finding)] }
+
+    /// `--vex` statements, after the configuration (whose suppressions win): for each finding the
+    /// latest matching statement decides (OpenVEX: later statements override earlier ones); ties go
+    /// to the one read last. `not_affected`/`fixed` suppress, `under_investigation` marks,
+    /// `affected` leaves the finding as it is.
+    mutating func applyVEX(_ statements: [VEXStatement]) {
+        guard !statements.isEmpty else { return }
+        for finding in findings where suppressed[AuditReport.key(of: finding)] == nil {
+            var chosen: VEXStatement?
+            for statement in statements where statement.matches(finding) {
+                if let current = chosen, (current.timestamp ?? "") > (statement.timestamp ?? "") { continue }
+                chosen = statement
+            }
+            guard let chosen else { continue }
+            if let suppression = chosen.suppression {
+                suppressed[AuditReport.key(of: finding)] = suppression
+            } else if chosen.status == .underInvestigation {
+                underInvestigation[AuditReport.key(of: finding)] = chosen
+            }
+        }
+    }
+
 
     /// Whether every copy of the finding's package is shadowed in the functions that have it.
     public func isShadowed(_ finding: Finding) -> Bool { shadowedPackages.contains(finding.package.identity) }

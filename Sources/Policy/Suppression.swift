@@ -15,6 +15,20 @@ public struct Suppression: Sendable, Equatable {
     public var until: String?
     /// Where it was written, for messages.
     public var location: Location
+    /// Which kind of file it came from (reports name it when it is not `.fnaudit.toml`).
+    public var origin: Origin = .fnauditConfig
+    /// The VEX statement it stands for; it then matches by the statement's ids and purls.
+    public var vex: VEXStatement?
+
+    public enum Origin: String, Sendable {
+        case fnauditConfig = ".fnaudit.toml", trivyIgnore = ".trivyignore", osvScanner = "osv-scanner.toml"
+        case openVEX = "OpenVEX", cycloneDXVEX = "CycloneDX VEX"
+    }
+
+    /// "the .trivyignore at x/.trivyignore:3" style label of where it came from; nil for `.fnaudit.toml`.
+    public var sourceLabel: String? {
+        origin == .fnauditConfig ? nil : location.path + (location.line.map { ":\($0)" } ?? "")
+    }
 
     public init(id: String, ecosystem: Ecosystem? = nil, packageName: String? = nil, packageVersion: String? = nil,
                 reason: String, until: String? = nil, location: Location) {
@@ -28,6 +42,7 @@ public struct Suppression: Sendable, Equatable {
     }
 
     func matches(_ finding: Finding) -> Bool {
+        if let vex { return vex.matches(finding) }
         let names = Set(([finding.id] + finding.advisoryIDs + finding.aliases).map { $0.uppercased() })
         guard names.contains(id.uppercased()) else { return false }
         if let ecosystem, ecosystem != finding.package.ecosystem { return false }

@@ -46,6 +46,7 @@ public enum CycloneDXReport {
                 "tools": ["components": [["type": "application", "name": "fnaudit", "version": version]]],
                 "properties": [["name": "fnaudit:inputs", "value": report.inputs.joined(separator: " ")]]
                     + (report.database?.snapshotDate.map { [["name": "fnaudit:advisory-snapshot", "value": $0]] } ?? []),
+                "component": rootComponent(report),
             ] as [String: Any],
             "components": components,
         ]
@@ -55,7 +56,7 @@ public enum CycloneDXReport {
         if withVulnerabilities {
             document["vulnerabilities"] = report.displayedFindings.enumerated().map { index, finding in
                 vulnerability(finding, ref: "vulnerability-\(index + 1)", component: references[finding.package.identity] ?? finding.package.purl,
-                              suppression: report.suppression(of: finding))
+                              suppression: report.suppression(of: finding), investigation: report.investigation(of: finding))
             }
         }
         return try JSONDocument.encode(document)
@@ -103,12 +104,36 @@ public enum CycloneDXReport {
             ]]]) { $1 }
         }
         if !package.version.isEmpty { component["version"] = package.version }
+        if !package.licenses.isEmpty { component["licenses"] = licenses(package.licenses) }
         if let group { component["group"] = group }
         if package.isDev { component["scope"] = "excluded" }   // not part of what runs
         return component
     }
 
-    private static func vulnerability(_ finding: Finding, ref: String, component: String, suppression: Suppression?) -> [String: Any] {
+    /// The scanned artifact: what the SBOM describes (`metadata.component`). Its name is the
+    /// input's file or folder name (several inputs: their names joined), its type an application.
+    private static func rootComponent(_ report: AuditReport) -> [String: Any] {
+        let names = report.inputs.map { input -> String in
+            let trimmed = input.hasSuffix("/") && input.count > 1 ? String(input.dropLast()) : input
+            let base = (trimmed as NSString).lastPathComponent
+            return base == "." || base.isEmpty ? ((FileManager.default.currentDirectoryPath as NSString).lastPathComponent) : base
+        }
+        return ["type": "application", "bom-ref": "fnaudit:scanned-artifact", "name": names.isEmpty ? "(no input)" : names.joined(separator: ", ")]
+    }
+
+    /// CycloneDX `licenses`: an SPDX id as `license.id`, an SPDX expression as `expression` (the
+    /// schema allows one expression alone), anything else as `license.name`.
+    static func licenses(_ values: [String]) -> [[String: Any]] {
+        if values.count == 1, let only = values.first, !LicenseText.isSPDXIdentifier(only), LicenseText.isSPDXExpression(only) {
+            return [["expression": only]]
+        }
+        return values.map { value in
+            LicenseText.isSPDXIdentifier(value) ? ["license": ["id": value]] : ["license": ["name": value]]
+        }
+    }
+
+    private static func vulnerability(_ finding: Finding, ref: String, component: String, suppression: Suppression?,
+                                      investigation: VEXStatement?) -> [String: Any] {
         var rating: [String: Any] = ["severity": finding.severity == .unknown ? "unknown" : finding.severity.rawValue.lowercased()]
         if let score = finding.cvssScore {
             rating["score"] = score
@@ -132,10 +157,27 @@ public enum CycloneDXReport {
         }
         let urls = finding.references.filter { $0.hasPrefix("http") }.prefix(10)
         if !urls.isEmpty { vulnerability["advisories"] = urls.map { ["url": $0] } }
-        if let suppression {
+        if let suppression, let vex = suppression.vex {
+            // A VEX statement in CycloneDX's own words: not_affected stays not_affected, fixed is resolved.
+            var analysis: [String: Any] = ["state": vex.status == .fixed ? "resolved" : "not_affected",
+                                           "detail": "\(suppression.reason) (\(vex.format.rawValue) \(vex.location.path))"]
+            if let justification = vex.justification, cycloneDXJustifications.contains(justification) {
+                analysis["justification"] = justification
+            }
+            vulnerability["analysis"] = analysis
+        } else if let suppression {
+            let source = suppression.sourceLabel.map { "\(suppression.origin.rawValue) (\($0))" } ?? ".fnaudit.toml"
             vulnerability["analysis"] = ["response": ["will_not_fix"],
-                                         "detail": "Suppressed in .fnaudit.toml: \(suppression.reason)" + (suppression.until.map { " (until \($0))" } ?? "")]
+                                         "detail": "Suppressed in \(source): \(suppression.reason)" + (suppression.until.map { " (until \($0))" } ?? "")]
+        } else if let investigation {
+            vulnerability["analysis"] = ["state": "in_triage", "detail": "\(investigation.reason) (\(investigation.format.rawValue) \(investigation.location.path))"]
         }
         return vulnerability
     }
+
+    /// `analysis.justification` values of the 1.6 schema.
+    static let cycloneDXJustifications: Set<String> = [
+        "code_not_present", "code_not_reachable", "requires_configuration", "requires_dependency", "requires_environment",
+        "protected_by_compiler", "protected_at_runtime", "protected_at_perimeter", "protected_by_mitigating_control",
+    ]
 }

@@ -70,6 +70,8 @@ public enum JSONReport {
         var direct: Bool?
         /// Shortest chains from a direct dependency to this package (up to five).
         var paths: [[String]]?
+        /// Declared licences: SPDX ids or expressions where unambiguous, else the text as written.
+        var licenses: [String]? = nil
     }
     struct UnidentifiedEntry: Encodable {
         var location: LocationEntry
@@ -96,6 +98,8 @@ public enum JSONReport {
         var shadowed: Bool?
         /// The functions in which the package loads.
         var functions: [String]?
+        /// An `under_investigation` VEX statement about it (the finding still counts).
+        var underInvestigation: SuppressionEntry? = nil
     }
     struct FunctionEntry: Encodable {
         struct Artifact: Encodable { var kind: String; var location: String; var reason: String? }
@@ -143,6 +147,8 @@ public enum JSONReport {
         var reason: String
         var until: String?
         var source: String
+        /// .fnaudit.toml, .trivyignore, osv-scanner.toml, OpenVEX or CycloneDX VEX.
+        var origin: String? = nil
     }
     struct SecretEntry: Encodable {
         var rule: String
@@ -212,22 +218,29 @@ public enum JSONReport {
     }
 
     static func packageEntry(_ p: Package, _ report: AuditReport) -> PackageEntry {
-        PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
-                     versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
-                     dev: p.isDev, extractors: p.extractors.map(\.displayName),
-                     locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
-                     identification: p.identification, hashes: p.digests, direct: p.isDirect,
-                     paths: p.dependencyPaths.isEmpty ? nil : p.dependencyPaths)
+        var entry = PackageEntry(ecosystem: p.ecosystem.rawValue, name: p.name, version: p.version, purl: p.purl,
+                                 versionKind: p.versionKind.rawValue, versionNote: p.versionNote, environmentMarker: p.environmentMarker,
+                                 dev: p.isDev, extractors: p.extractors.map(\.displayName),
+                                 locations: p.locations.map(LocationEntry.init), safeUpgrade: report.safeUpgrades[p.identity],
+                                 identification: p.identification, hashes: p.digests, direct: p.isDirect,
+                                 paths: p.dependencyPaths.isEmpty ? nil : p.dependencyPaths)
+        entry.licenses = p.licenses.isEmpty ? nil : p.licenses
+        return entry
     }
 
     static func findingEntry(_ f: Finding, _ report: AuditReport) -> FindingEntry {
-        FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
-                     cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
-                     references: f.references, locations: f.package.locations.map(LocationEntry.init),
-                     suppressed: report.suppression(of: f).map { s in
-                         SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
-                     }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource,
-                     shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report))
+        var entry = FindingEntry(id: f.id, advisoryIds: f.advisoryIDs, aliases: f.aliases, summary: f.summary, severity: f.severity.rawValue,
+                                 cvssScore: f.cvssScore, package: PackageRef(f.package), fixedVersions: f.fixedVersions,
+                                 references: f.references, locations: f.package.locations.map(LocationEntry.init),
+                                 suppressed: report.suppression(of: f).map { s in
+                                     SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path,
+                                                      origin: s.origin.rawValue)
+                                 }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource,
+                                 shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report))
+        entry.underInvestigation = report.investigation(of: f).map { v in
+            SuppressionEntry(reason: v.reason, until: nil, source: v.location.path, origin: v.format.rawValue)
+        }
+        return entry
     }
 
     /// One line per function: `{"type": "function", "function": {…}, "findings": [...]}`.

@@ -28,6 +28,10 @@ public enum TableReport {
         out += section("Suppressed by configuration (not counted):", report.findings.filter { report.suppression(of: $0) != nil }.map { f in
             let s = report.suppression(of: f)
             return "\(f.id) \(f.package.name) \(f.package.version): \(s?.reason ?? "")\(s?.until.map { " (until \($0))" } ?? "")"
+                + (s?.sourceLabel.map { " [\($0)]" } ?? "")
+        }, width)
+        out += section("Under investigation (VEX; still counted):", shown.compactMap { f in
+            report.investigation(of: f).map { "\(f.id) \(f.package.name) \(f.package.version): \($0.reason) [\($0.location.path)]" }
         }, width)
         let onShadowed = report.displayedFindings.filter { report.isShadowed($0) && report.suppression(of: $0) == nil }
         out += section("On shadowed copies only (they never load; not counted):", Dictionary(grouping: onShadowed, by: { $0.package.identity })
@@ -376,7 +380,9 @@ public enum InventoryTable {
         var text = ""
         for p in report.packages {
             let version = p.versionKind == .exact ? p.version : "(\(p.versionKind.rawValue): \(p.versionNote ?? ""))"
-            let fields = [p.ecosystem.rawValue, p.name, version] + (p.isDev ? ["dev"] : []) + [TableReport.locationText(p)]
+            // The licence column is always there ("-" when none is declared), so columns line up for `cut`.
+            let fields = [p.ecosystem.rawValue, p.name, version, p.licenses.isEmpty ? "-" : p.licenses.joined(separator: ", ")]
+                + (p.isDev ? ["dev"] : []) + [TableReport.locationText(p)]
                 + (p.identification.map { ["inferred from \($0.method) \($0.evidence)"] } ?? [])
             text += fields.map { DisplayText.escaped($0) }.joined(separator: "\t") + "\n"
         }

@@ -28,6 +28,7 @@ public enum PackageMerger {
             }
             if merged[i].environmentMarker == nil { merged[i].environmentMarker = package.environmentMarker }
             if let direct = package.isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
+            for license in package.licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
             for path in package.dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
                 merged[i].dependencyPaths.append(path)
             }

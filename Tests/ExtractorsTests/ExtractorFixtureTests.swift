@@ -70,7 +70,9 @@ final class ExtractorFixtureTests: XCTestCase {
         let version = p.versionKind == .exact ? p.version : (p.versionNote ?? "")
         let location = p.locations.min() ?? Location(path: "?")
         let place = location.path + (location.line.map { ":\($0)" } ?? "")
-        return [p.ecosystem.rawValue, p.name, version, p.versionKind.rawValue, p.isDev ? "dev" : "prod", place].joined(separator: "\t")
+        // Declared licences, when the format records them, as a seventh column.
+        return ([p.ecosystem.rawValue, p.name, version, p.versionKind.rawValue, p.isDev ? "dev" : "prod", place]
+            + (p.licenses.isEmpty ? [] : ["license=" + p.licenses.joined(separator: " | ")])).joined(separator: "\t")
     }
 
     func testFormatsAreRecognisedByPath() {
@@ -79,12 +81,14 @@ final class ExtractorFixtureTests: XCTestCase {
                       "requirements.txt", "requirements-dev.txt", "dev-requirements.txt", "requirements/base.txt",
                       "Pipfile.lock", "poetry.lock", "uv.lock", "pdm.lock", "pylock.toml", "pylock.prod.toml",
                       "lib/python3.12/site-packages/x-1.0.dist-info/METADATA", "x.egg-info/PKG-INFO",
-                      "pom.xml", "gradle.lockfile", "buildscript-gradle.lockfile"]
+                      "pom.xml", "gradle.lockfile", "buildscript-gradle.lockfile",
+                      "bom.cdx.json", "sbom/app.cyclonedx.json", "bom.json", "sbom.json", "app.bom.json", "bom.spdx.json",
+                      "image-sbom.json", "cyclonedx.json", "spdx.json"]
         for path in wanted {
             XCTAssertFalse(ExtractorRegistry.extractors(for: path).isEmpty, path)
         }
         let unwanted = ["package.json", "node_modules/a/dist/package.json", "src/app.py", "notes.txt",
-                        "META-INF/maven/g/a/pom.xml", "x.dist-info/RECORD"]
+                        "META-INF/maven/g/a/pom.xml", "x.dist-info/RECORD", "tsconfig.json", "bom.xml", "report.json"]
         for path in unwanted {
             XCTAssertTrue(ExtractorRegistry.extractors(for: path).isEmpty, path)
         }

@@ -21,3 +21,9 @@ public extension ExtractorID {
     static let manifestModule = ExtractorID(id: "manifest-module", displayName: "MANIFEST.MF (Automatic-Module-Name)", source: .installed)
     static let jarFileName = ExtractorID(id: "jar-file-name", displayName: "jar file name", source: .installed)
 }
+
+public extension ExtractorID {
+    /// SBOMs: what another tool recorded at build time, so `declared` (the SBOM is not what ships).
+    static let cycloneDXSBOM = ExtractorID(id: "cyclonedx-sbom", displayName: "CycloneDX SBOM", source: .declared)
+    static let spdxSBOM = ExtractorID(id: "spdx-sbom", displayName: "SPDX SBOM", source: .declared)
+}

@@ -8,6 +8,7 @@ public enum ExtractorRegistry {
         RequirementsExtractor(), PipfileLockExtractor(), PoetryLockExtractor(), UvLockExtractor(), PdmLockExtractor(),
         PylockExtractor(), PythonMetadataExtractor(),
         PomXMLExtractor(), GradleLockfileExtractor(),
+        CycloneDXSBOMExtractor(), SPDXSBOMExtractor(),
     ]
 
     /// What the walk offers every entry to for `--scanners vuln` (packages). A new analyzer is added here.

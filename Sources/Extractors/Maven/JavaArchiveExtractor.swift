@@ -18,11 +18,17 @@ public struct JavaArchiveExtractor: Analyzer {
     }
 
     public func wants(_ entry: EntryInfo) -> Bool {
-        entry.inArchive && (JavaArchiveExtractor.isPomProperties(entry.path) || entry.path == "META-INF/MANIFEST.MF")
+        entry.inArchive && (JavaArchiveExtractor.isPomProperties(entry.path) || entry.path == "META-INF/MANIFEST.MF"
+            || JavaArchiveExtractor.isEmbeddedPom(entry.path))
     }
 
     private static func isPomProperties(_ path: String) -> Bool {
         path.hasPrefix("META-INF/maven/") && path.hasSuffix("/pom.properties")
+    }
+
+    /// The pom.xml beside a pom.properties: read for its `<licenses>` only.
+    private static func isEmbeddedPom(_ path: String) -> Bool {
+        path.hasPrefix("META-INF/maven/") && path.hasSuffix("/pom.xml")
     }
 
     public func analyze(_ container: Container) -> Extraction {
@@ -37,8 +43,13 @@ public struct JavaArchiveExtractor: Analyzer {
                 result.issues.append(ScanIssue(location: location, message: "pom.properties without groupId, artifactId and version", severity: .warning))
                 continue
             }
-            result.packages.append(Package(ecosystem: .maven, name: "\(group):\(artifact)", version: version,
-                                           locations: [location], extractor: .pomProperties))
+            var package = Package(ecosystem: .maven, name: "\(group):\(artifact)", version: version,
+                                  locations: [location], extractor: .pomProperties)
+            let pomPath = PathName.directory(path) + "/pom.xml"
+            if container.entries.contains(pomPath), let pom = container.files.contents(of: pomPath) {
+                package.licenses = DeclaredLicenses.pom(pom)
+            }
+            result.packages.append(package)
         }
         let archiveName = container.location.entryChain.last ?? container.location.path
         guard JavaArchiveExtractor.isJavaArchive(archiveName) else { return result }

@@ -25,7 +25,8 @@ public struct NodeModulesExtractor: Extractor {
         guard let name = manifest.string("name"), let version = manifest.string("version"), !name.isEmpty, !version.isEmpty else {
             return Extraction()
         }
-        return Extraction(packages: [NpmNames.package(name: name, version: version, location: input.location,
-                                                      isDev: false, extractor: id)])
+        var package = NpmNames.package(name: name, version: version, location: input.location, isDev: false, extractor: id)
+        package.licenses = DeclaredLicenses.npm(manifest)
+        return Extraction(packages: [package])
     }
 }

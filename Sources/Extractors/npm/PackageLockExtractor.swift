@@ -48,8 +48,10 @@ public struct PackageLockExtractor: Extractor {
                   let version = entry.string("version") else { continue }
             let isDev = entry.bool("dev") || entry.bool("devOptional")
             paths[found.count] = path
-            found.append(NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
-                                          isDev: isDev, extractor: id, resolved: entry.string("resolved")))
+            var package = NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
+                                           isDev: isDev, extractor: id, resolved: entry.string("resolved"))
+            package.licenses = DeclaredLicenses.npm(entry)   // npm 7+ records each package's `license`
+            found.append(package)
         }
         let graph = PackageLockExtractor.graph(packages)
         var index = 0
