@@ -25,7 +25,7 @@ public struct DeploymentDescriptors: Analyzer {
         if ServerlessProject.fileNames.contains(String(PathName.base(path))) { return true }
         guard let bytes = container.files.contents(of: path) else { return true }
         let markers = [Array("AWS::".utf8), Array("AWSTemplateFormatVersion".utf8), Array("aws:cloudformation:stack".utf8)]
-        return markers.contains { marker in bytes.firstRange(of: marker) != nil }
+        return markers.contains { ByteSearch.contains(bytes, $0) }
     }
 
     public func analyze(_ container: Container) -> Extraction {

@@ -47,7 +47,7 @@ final class XMLTreeNode {
     /// without a budget. POMs need neither: entity declarations are refused, and Latin-1 text
     /// (declared or not) is re-encoded as UTF-8 first.
     static func safeForParser(_ bytes: [UInt8]) throws -> [UInt8] {
-        if bytes.firstRange(of: Array("<!ENTITY".utf8)) != nil {
+        if ByteSearch.contains(bytes, Array("<!ENTITY".utf8)) {
             throw XMLTreeError(line: 1, reason: "declares entities, which no POM needs: not read")
         }
         var text: String
