@@ -96,6 +96,9 @@ public enum JSONReport {
         var shadowed: Bool?
         /// The functions in which the package loads.
         var functions: [String]?
+        /// `elevated` when a function it loads in has a HIGH/CRITICAL permission risk or a public URL (Docs/IAM.md).
+        var exposure: String?
+        var exposureReason: String?
     }
     struct FunctionEntry: Encodable {
         struct Artifact: Encodable { var kind: String; var location: String; var reason: String? }
@@ -176,6 +179,8 @@ public enum JSONReport {
         /// Active (not allowed) secrets by severity; present when secrets were found.
         var secrets: [String: Int]?
         var secretsAllowed: Int?
+        /// Permission risks of the functions by severity; present when a descriptor gave functions permissions.
+        var permissionRisks: [String: Int]?
         var errors: Int
         var warnings: Int
     }
@@ -207,6 +212,8 @@ public enum JSONReport {
                 shadowed: withFindings && !report.shadowedPackages.isEmpty ? report.findings.filter { report.isShadowed($0) && report.suppression(of: $0) == nil }.count : nil,
                 secrets: report.secrets.isEmpty ? nil : Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.secretCounts()[$0] ?? 0) }),
                 secretsAllowed: report.secrets.isEmpty ? nil : report.secrets.count - report.activeSecrets.count,
+                permissionRisks: report.functions.contains { $0.definition.permissions != nil }
+                    ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.permissionRiskCounts()[$0] ?? 0) }) : nil,
                 errors: report.errors.count, warnings: report.warnings.count))
         return try JSONOutput.encode(document)
     }
@@ -227,7 +234,8 @@ public enum JSONReport {
                      suppressed: report.suppression(of: f).map { s in
                          SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path)
                      }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource,
-                     shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report))
+                     shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report),
+                     exposure: report.exposure(of: f)?.level, exposureReason: report.exposure(of: f)?.reason)
     }
 
     /// One line per function: `{"type": "function", "function": {…}, "findings": [...]}`.

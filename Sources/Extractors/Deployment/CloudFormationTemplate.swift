@@ -7,8 +7,9 @@ public struct CloudFormationTemplate: @unchecked Sendable {
     public let root: [String: Any]
     /// The file it was read from, as reports show it.
     public let location: Location
-    private let lines: LineLocator
-    private let isJSON: Bool
+    /// Internal for the IAM reader, which points risks at the line of a statement.
+    let lines: LineLocator
+    let isJSON: Bool
 
     public init(bytes: [UInt8], location: Location) throws {
         let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
