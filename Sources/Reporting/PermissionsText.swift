@@ -5,7 +5,9 @@ import FnauditPolicy
 enum PermissionsText {
     /// Functions whose findings are elevated first (most severe risk first), the others in the report's order.
     static func ordered(_ report: AuditReport) -> [FunctionView] {
-        let ranked = report.functions.enumerated().map { index, function in (index, report.elevation(of: function)?.severity) }
+        let ranked = report.functions.enumerated().map { index, function in
+            (index, report.findings(of: function).isEmpty ? nil : report.elevation(of: function)?.severity)
+        }
         return ranked.sorted { a, b in
             switch (a.1, b.1) {
             case let (x?, y?) where x != y: return x > y

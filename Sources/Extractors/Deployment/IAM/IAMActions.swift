@@ -54,7 +54,8 @@ enum IAMActions {
         guard let parts = arnParts(text) else { return false }
         var rest = Substring(parts[5])
         // An optional resource type (`table/`, `secret:`, `role/`), then nothing but wildcards and separators.
-        if let separator = rest.firstIndex(where: { $0 == "/" || $0 == ":" }),
+        // S3 has none: `bucket/key`, so `acme-reports/*` is one bucket's objects.
+        if parts[2] != "s3", let separator = rest.firstIndex(where: { $0 == "/" || $0 == ":" }),
            rest[..<separator].allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }), !rest[..<separator].isEmpty {
             rest = rest[rest.index(after: separator)...]
         }
