@@ -32,7 +32,7 @@ enum PermissionsText {
         } else {
             lines.append("permissions" + (permissions.role.map { " (role \($0))" } ?? "") + ":")
             for risk in permissions.risks {
-                lines.append("  \(risk.severity.rawValue) \(risk.rule) at \(place(risk.location, report)): \(risk.detail)")
+                lines.append("- \(risk.severity.rawValue) \(risk.rule) at \(place(risk.location, report)): \(risk.detail)")
             }
         }
         if hasFindings, let risk = report.elevation(of: function) {

@@ -69,13 +69,11 @@ final class PermissionRuleTests: XCTestCase {
         return out
     }
 
+    /// A template with one SAM function `Fn`, its `Policies:` list to follow (items at six spaces).
+    let functionWithPolicies = "Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      Policies:\n"
+
     func rules(_ statement: String, resourceLine: String = "Resource: '*'", condition: String = "") throws -> [String] {
-        let yaml = """
-        Resources:
-          Fn:
-            Type: AWS::Serverless::Function
-            Properties:
-              Policies:
+        let yaml = functionWithPolicies + """
                 - Statement:
                     - Effect: Allow
                       \(statement)
@@ -136,12 +134,7 @@ final class PermissionRuleTests: XCTestCase {
     }
 
     func testManagedPoliciesByNameAndARN() throws {
-        let yaml = """
-        Resources:
-          Fn:
-            Type: AWS::Serverless::Function
-            Properties:
-              Policies:
+        let yaml = functionWithPolicies + """
                 - !Sub arn:${AWS::Partition}:iam::aws:policy/PowerUserAccess
                 - arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole
                 - arn:aws:iam::123456789012:policy/AdministratorAccess

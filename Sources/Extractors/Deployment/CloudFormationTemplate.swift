@@ -65,18 +65,16 @@ public struct CloudFormationTemplate: @unchecked Sendable {
 
     /// The logical id a `Ref` or `Fn::GetAtt` points at, when it is a resource of this template.
     public func referencedResource(_ value: Any?) -> String? {
-        guard let object = value as? [String: Any] else { return nil }
-        let target: String?
-        if let name = object["Ref"] as? String {
-            target = name
-        } else if let parts = object["Fn::GetAtt"] as? [Any] {
-            target = parts.first as? String
-        } else if let dotted = object["Fn::GetAtt"] as? String {
-            target = dotted.split(separator: ".").first.map(String.init)
-        } else {
-            target = nil
-        }
-        guard let target, resources[target] != nil else { return nil }
+        guard let target = Self.referencedName(value), resources[target] != nil else { return nil }
         return target
+    }
+
+    /// The name a `Ref` or `Fn::GetAtt` (either form) points at, whatever it is.
+    static func referencedName(_ value: Any?) -> String? {
+        guard let object = value as? [String: Any] else { return nil }
+        if let name = object["Ref"] as? String { return name }
+        if let parts = object["Fn::GetAtt"] as? [Any] { return parts.first as? String }
+        if let dotted = object["Fn::GetAtt"] as? String { return dotted.split(separator: ".").first.map(String.init) }
+        return nil
     }
 }

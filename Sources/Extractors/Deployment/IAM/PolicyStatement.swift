@@ -69,16 +69,7 @@ struct PolicyContext {
 
     /// The logical id a `Ref`/`Fn::GetAtt` names, when it is a resource of this document.
     func referencedResource(_ value: Any?) -> String? {
-        guard let object = value as? [String: Any] else { return nil }
-        var target: String?
-        if let name = object["Ref"] as? String {
-            target = name
-        } else if let parts = object["Fn::GetAtt"] as? [Any] {
-            target = parts.first as? String
-        } else if let dotted = object["Fn::GetAtt"] as? String {
-            target = dotted.split(separator: ".").first.map(String.init)
-        }
-        guard let target, resources[target] != nil else { return nil }
+        guard let target = CloudFormationTemplate.referencedName(value), resources[target] != nil else { return nil }
         return target
     }
 
