@@ -59,6 +59,9 @@ let package = Package(
                 .embedInCode("Maven/Data/java-coordinates-ambiguous.tsv"),
                 // Secret rules: id, severity, keywords, regex (Docs/SECRETS.md).
                 .embedInCode("Secrets/Data/secret-rules.tsv"),
+                // IAM: SAM policy templates expanded to statements, AWS managed policies fnaudit judges (Docs/IAM.md).
+                .embedInCode("Deployment/IAM/Data/sam-policy-templates.tsv"),
+                .embedInCode("Deployment/IAM/Data/managed-policies.tsv"),
             ]
         ),
         // The deployment view: functions joined with the packages of their code and layers, by runtime search path.

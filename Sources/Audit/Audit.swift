@@ -91,6 +91,9 @@ public enum Audit {
     /// The functions the descriptors define, and the one the command line names, with their effective packages.
     static func deployment(_ request: AuditRequest, _ inventory: Inventory) -> DeploymentView.Result {
         var definitions = inventory.functions
+        if !request.scanners.contains(.permissions) {
+            for index in definitions.indices { definitions[index].permissions = nil }
+        }
         if let function = request.function, let code = request.inputs.first {
             definitions.insert(function.definition(code: code), at: 0)
         }

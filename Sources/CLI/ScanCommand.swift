@@ -41,20 +41,21 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Include dev, test and provided dependencies (left out by default).")
     var includeDev = false
 
-    @Option(help: ArgumentHelp("What to look for, comma-separated: vuln (packages and known vulnerabilities), secret (credentials in text files).",
+    @Option(help: ArgumentHelp("What to look for, comma-separated: vuln (packages and known vulnerabilities), secret (credentials in text files), permissions (what each SAM/CDK/Serverless function's role may do).",
                                valueName: "list"))
-    var scanners = "vuln,secret"
+    var scanners = "vuln,secret,permissions"
 
     /// `--scanners` as a set; throws on an unknown or empty list.
     func scannerKinds() throws -> Set<ScannerKind> {
         var kinds = Set<ScannerKind>()
         for word in scanners.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) where !word.isEmpty {
-            guard let kind = ScannerKind(rawValue: word == "secrets" ? "secret" : word == "vulns" ? "vuln" : word) else {
-                throw ValidationError("--scanners: unknown scanner \"\(word)\" (known: vuln, secret)")
+            let spelled = ["secrets": "secret", "vulns": "vuln", "permission": "permissions", "iam": "permissions"][word] ?? word
+            guard let kind = ScannerKind(rawValue: spelled) else {
+                throw ValidationError("--scanners: unknown scanner \"\(word)\" (known: vuln, secret, permissions)")
             }
             kinds.insert(kind)
         }
-        guard !kinds.isEmpty else { throw ValidationError("--scanners needs at least one of vuln, secret") }
+        guard !kinds.isEmpty else { throw ValidationError("--scanners needs at least one of vuln, secret, permissions") }
         return kinds
     }
 

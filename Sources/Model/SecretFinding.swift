@@ -47,10 +47,12 @@ extension SecretFingerprinter {
     }
 }
 
-/// Which scanners a run includes: `--scanners vuln,secret`.
+/// Which scanners a run includes: `--scanners vuln,secret,permissions`.
 public enum ScannerKind: String, Sendable, CaseIterable, Hashable, Codable {
     /// Packages and their known vulnerabilities.
     case vuln
     /// Credentials in every text file and entry.
     case secret
+    /// What each function's role may do, from its SAM/CDK/Serverless descriptor (Docs/IAM.md).
+    case permissions
 }

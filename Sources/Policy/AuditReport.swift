@@ -208,6 +208,7 @@ extension AuditReport {
     public func fails(_ gate: GatePolicy) -> Bool {
         activeFindings.contains { gate.threshold.fails($0.severity) && (!gate.onlyFixable || !$0.fixedVersions.isEmpty) }
             || activeSecrets.contains { gate.threshold.fails($0.severity) }
+            || permissionRisks.contains { gate.threshold.fails($0.risk.severity) }
     }
 
     public func outcome(_ gate: GatePolicy) -> AuditOutcome {

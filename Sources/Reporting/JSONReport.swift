@@ -100,6 +100,9 @@ public enum JSONReport {
         var functions: [String]?
         /// An `under_investigation` VEX statement about it (the finding still counts).
         var underInvestigation: SuppressionEntry? = nil
+        /// `elevated` when a function it loads in has a HIGH/CRITICAL permission risk or a public URL (Docs/IAM.md).
+        var exposure: String?
+        var exposureReason: String?
     }
     struct FunctionEntry: Encodable {
         struct Artifact: Encodable { var kind: String; var location: String; var reason: String? }
@@ -182,6 +185,8 @@ public enum JSONReport {
         /// Active (not allowed) secrets by severity; present when secrets were found.
         var secrets: [String: Int]?
         var secretsAllowed: Int?
+        /// Permission risks of the functions by severity; present when a descriptor gave functions permissions.
+        var permissionRisks: [String: Int]?
         var errors: Int
         var warnings: Int
     }
@@ -213,6 +218,8 @@ public enum JSONReport {
                 shadowed: withFindings && !report.shadowedPackages.isEmpty ? report.findings.filter { report.isShadowed($0) && report.suppression(of: $0) == nil }.count : nil,
                 secrets: report.secrets.isEmpty ? nil : Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.secretCounts()[$0] ?? 0) }),
                 secretsAllowed: report.secrets.isEmpty ? nil : report.secrets.count - report.activeSecrets.count,
+                permissionRisks: report.functions.contains { $0.definition.permissions != nil }
+                    ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.permissionRiskCounts()[$0] ?? 0) }) : nil,
                 errors: report.errors.count, warnings: report.warnings.count))
         return try JSONOutput.encode(document)
     }
@@ -236,7 +243,8 @@ public enum JSONReport {
                                      SuppressionEntry(reason: s.reason, until: s.until, source: s.location.line.map { "\(s.location.path):\($0)" } ?? s.location.path,
                                                       origin: s.origin.rawValue)
                                  }, rangeNote: f.rangeNote, kind: f.kind.rawValue, severitySource: f.severitySource,
-                                 shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report))
+                                 shadowed: report.isShadowed(f) ? true : nil, functions: functionNames(of: f, in: report),
+                                 exposure: report.exposure(of: f)?.level, exposureReason: report.exposure(of: f)?.reason)
         entry.underInvestigation = report.investigation(of: f).map { v in
             SuppressionEntry(reason: v.reason, until: nil, source: v.location.path, origin: v.format.rawValue)
         }

@@ -17,7 +17,7 @@ public enum MarkdownReport {
             out += table(active, report)
         } else {
             var inFunctions = Set<PackageIdentity>()
-            for function in report.functions {
+            for function in PermissionsText.ordered(report) {
                 let d = function.definition
                 inFunctions.formUnion(function.effective)
                 let shownKeys = Set(active.map(AuditReport.key(of:)))
@@ -32,7 +32,7 @@ public enum MarkdownReport {
                 out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load; " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
                     : "; not scanned: \(escape(d.artifact.reason ?? "code not on disk"))"
                 if !function.shadowed.isEmpty { out += "; \(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load" }
-                out += "\n\n" + table(findings, report)
+                out += "\n\n" + permissions(function, report, hasFindings: !findings.isEmpty) + table(findings, report)
             }
             let outside = active.filter { !inFunctions.contains($0.package.identity) }
             if !outside.isEmpty { out += "#### Outside the functions\n\n" + table(outside, report) }
@@ -93,6 +93,20 @@ public enum MarkdownReport {
     }
 
     private static func escape(_ text: String) -> String { DisplayText.markdown(text) }
+
+    /// A function's permission risks as a list, and why its findings are elevated.
+    private static func permissions(_ function: FunctionView, _ report: AuditReport, hasFindings: Bool) -> String {
+        guard let permissions = function.definition.permissions, !permissions.risks.isEmpty else { return "" }
+        var out = ""
+        if hasFindings, let risk = report.elevation(of: function) {
+            out += "**Findings elevated**: \(risk.severity.rawValue) in \(escape(function.definition.name)), which \(escape(risk.detail))\n\n"
+        }
+        out += "Permission risks" + (permissions.role.map { " (role \(DisplayText.markdownCode($0)))" } ?? "") + ":\n\n"
+        for risk in permissions.risks {
+            out += "- \(risk.severity.rawValue) `\(risk.rule)` at \(DisplayText.markdownCode(PermissionsText.place(risk.location, report))): \(escape(risk.detail))\n"
+        }
+        return out + "\n"
+    }
 
     /// `fnaudit inventory --format markdown`: the packages, and nothing about vulnerabilities (none were looked up).
     static func inventory(_ report: AuditReport) -> String {

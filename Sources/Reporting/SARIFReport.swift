@@ -19,6 +19,7 @@ public enum SARIFReport {
             }
             var entry = result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding))
             deploymentView(of: finding, in: report, into: &entry)
+            exposure(of: finding, in: report, into: &entry)
             results.append(entry)
         }
         for secret in report.secrets {
@@ -28,6 +29,14 @@ public enum SARIFReport {
                 rules.append(rule(for: secret))
             }
             results.append(result(for: secret, ruleIndex: ruleIndex[id] ?? 0, allowance: report.allowance(of: secret)))
+        }
+        for (function, risk) in report.permissionRisks {
+            let id = "iam/" + risk.rule
+            if ruleIndex[id] == nil {
+                ruleIndex[id] = rules.count
+                rules.append(permissionRule(risk.rule))
+            }
+            results.append(permissionResult(risk, function: function, ruleIndex: ruleIndex[id] ?? 0))
         }
         let notifications: [[String: Any]] = report.errors.map { issue in
             ["level": "error", "message": ["text": "\(issue.location): \(issue.message)"]]
@@ -204,7 +213,7 @@ public enum SARIFReport {
         return location
     }
 
-    private static func location(_ l: Location) -> [String: Any] {
+    static func location(_ l: Location) -> [String: Any] {
         var physical: [String: Any] = ["artifactLocation": ["uri": uri(l.path)]]
         if l.entryChain.isEmpty, let line = l.line, line >= 1 { physical["region"] = ["startLine": line] }
         var location: [String: Any] = ["physicalLocation": physical]

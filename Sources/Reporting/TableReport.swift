@@ -94,7 +94,8 @@ public enum TableReport {
         var out = ""
         var inFunctions = Set<PackageIdentity>()
         let shownKeys = Set(shown.map(AuditReport.key(of:)))
-        for function in report.functions {
+        // Functions whose permissions elevate their findings come first (Docs/IAM.md).
+        for function in PermissionsText.ordered(report) {
             let d = function.definition
             let findings = report.findings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
             inFunctions.formUnion(function.effective)
@@ -112,6 +113,9 @@ public enum TableReport {
             out += wrap(DisplayText.escaped(status.joined(separator: "; ")), width, indent: "   ") + "\n"
             for note in function.notes where function.isScanned {
                 out += wrap(DisplayText.escaped("note: " + note), width, indent: "   ") + "\n"
+            }
+            for line in PermissionsText.lines(function, report, hasFindings: !findings.isEmpty) {
+                out += wrap(DisplayText.escaped(line), width, indent: "   ") + "\n"
             }
             if !findings.isEmpty {
                 out += "\n" + findingsTable(report, findings, relativeTo: d.artifact.path, width: width, colour: colour)
@@ -340,6 +344,7 @@ public enum TableReport {
             line += "; \(activeSecrets) secret\(activeSecrets == 1 ? "" : "s")"
             if report.secrets.count > activeSecrets { line += " (\(report.secrets.count - activeSecrets) allowed)" }
         }
+        line += PermissionsText.summary(report)
         if !report.unidentified.isEmpty { line += "; \(report.unidentified.count) unidentified jar\(report.unidentified.count == 1 ? "" : "s")" }
         if !report.errors.isEmpty { line += "; \(report.errors.count) error\(report.errors.count == 1 ? "" : "s")" }
         if let database = report.database {

@@ -34,6 +34,21 @@ final class ExitCodeTests: XCTestCase {
         XCTAssertEqual(try status(["scan", "Tests/Fixtures/does-not-exist"]), 2)
     }
 
+    /// Permission risks gate like findings (`--scanners permissions` is on by default when a template is found).
+    func testPermissionRisksGate() throws {
+        func status(_ arguments: [String]) throws -> Int32 {
+            try CLI.run(arguments + ["--db", try ShippedDatabase.path(), "--quiet"], currentDirectory: Fixtures.repository).status
+        }
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/iam/cdk"]), 1, "CRITICAL and HIGH risks, no packages")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/iam/cdk", "--fail-on", "NONE"]), 0)
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/iam/cdk", "--scanners", "vuln,secret"]), 0, "permissions off")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/iam/serverless", "--scanners", "permissions", "--fail-on", "CRITICAL"]), 0, "HIGH at most")
+        XCTAssertEqual(try status(["scan", "Tests/Fixtures/iam/serverless", "--scanners", "permissions", "--fail-on", "HIGH"]), 1)
+        let unknown = try CLI.run(["scan", "Tests/Fixtures/iam/cdk", "--scanners", "perms"], currentDirectory: Fixtures.repository)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("known: vuln, secret, permissions"), unknown.stderr)
+    }
+
     func testInvalidConfigNamesTheLine() throws {
         let result = try CLI.run(["scan", "Tests/Fixtures/policy/invalid", "--db", try ShippedDatabase.path()], currentDirectory: Fixtures.repository)
         XCTAssertEqual(result.status, 2)

@@ -17,7 +17,9 @@ public enum ExtractorRegistry {
     /// The analyzers of the chosen scanners: `vuln` the package analyzers, `secret` the secret rules
     /// (which fingerprint what they find through `fingerprinter`, so this layer links no crypto).
     public static func analyzers(for scanners: Set<ScannerKind>, fingerprinter: any SecretFingerprinter) -> [any Analyzer] {
-        (scanners.contains(.vuln) ? analyzers : []) + (scanners.contains(.secret) ? [SecretScanner(fingerprinter: fingerprinter)] : [])
+        // `permissions` alone still needs the descriptors that define functions and their roles.
+        (scanners.contains(.vuln) ? analyzers : scanners.contains(.permissions) ? [DeploymentDescriptors()] : [])
+            + (scanners.contains(.secret) ? [SecretScanner(fingerprinter: fingerprinter)] : [])
     }
 
     /// The extractors that want `path`.

@@ -7,8 +7,9 @@ public struct CloudFormationTemplate: @unchecked Sendable {
     public let root: [String: Any]
     /// The file it was read from, as reports show it.
     public let location: Location
-    private let lines: LineLocator
-    private let isJSON: Bool
+    /// Internal for the IAM reader, which points risks at the line of a statement.
+    let lines: LineLocator
+    let isJSON: Bool
 
     public init(bytes: [UInt8], location: Location) throws {
         let trimmed = bytes.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
@@ -64,18 +65,16 @@ public struct CloudFormationTemplate: @unchecked Sendable {
 
     /// The logical id a `Ref` or `Fn::GetAtt` points at, when it is a resource of this template.
     public func referencedResource(_ value: Any?) -> String? {
-        guard let object = value as? [String: Any] else { return nil }
-        let target: String?
-        if let name = object["Ref"] as? String {
-            target = name
-        } else if let parts = object["Fn::GetAtt"] as? [Any] {
-            target = parts.first as? String
-        } else if let dotted = object["Fn::GetAtt"] as? String {
-            target = dotted.split(separator: ".").first.map(String.init)
-        } else {
-            target = nil
-        }
-        guard let target, resources[target] != nil else { return nil }
+        guard let target = Self.referencedName(value), resources[target] != nil else { return nil }
         return target
+    }
+
+    /// The name a `Ref` or `Fn::GetAtt` (either form) points at, whatever it is.
+    static func referencedName(_ value: Any?) -> String? {
+        guard let object = value as? [String: Any] else { return nil }
+        if let name = object["Ref"] as? String { return name }
+        if let parts = object["Fn::GetAtt"] as? [Any] { return parts.first as? String }
+        if let dotted = object["Fn::GetAtt"] as? String { return dotted.split(separator: ".").first.map(String.init) }
+        return nil
     }
 }

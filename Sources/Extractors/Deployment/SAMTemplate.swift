@@ -71,7 +71,8 @@ enum ServerlessProject {
 
     static func functions(at path: String, in container: Container) throws -> [FunctionDefinition] {
         let tree = TreePaths(files: container.files, base: PathName.directory(path), displayPrefix: container.displayPrefix)
-        guard let config = try StructuredDocument.yaml(try container.files.read(path)) as? [String: Any],
+        // With CloudFormation's short tags (`!GetAtt Table.Arn` in iamRoleStatements) read as intrinsics.
+        guard let config = try StructuredDocument.yaml(try container.files.read(path), intrinsics: true) as? [String: Any],
               let functions = config.dictionary("functions") else { return [] }
         let location = container.location(of: path)
         let lines = LineLocator(try container.files.read(path))
@@ -111,7 +112,7 @@ enum ServerlessProject {
                 name: key, framework: .serverless, path: service,
                 runtime: resolve(function.string("runtime") ?? provider.string("runtime"), in: config),
                 handler: function.string("handler"), artifact: artifact, layers: references, descriptor: at)
-            definition.permissions = PermissionsReader.serverless(config: config, functionKey: key, location: at)
+            definition.permissions = PermissionsReader.serverless(config: config, functionKey: key, location: at, lines: lines)
             return definition
         }
     }
