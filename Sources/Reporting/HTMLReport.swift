@@ -63,9 +63,9 @@ public enum HTMLReport {
     /// One row per function: what runs in it, what never loads, and its findings by severity.
     static func functionsTable(_ report: AuditReport, withFindings: Bool) -> String {
         guard !report.functions.isEmpty else { return "" }
-        var out = "<section><h2>Functions (\(report.functions.count))</h2><table id=\"functions\"><thead><tr><th>Function</th><th>Framework</th><th>Runtime</th><th>Layers</th><th>Packages loaded</th><th>Shadowed copies</th>"
+        var out = "<section><h2>Functions (\(report.functions.count))</h2><table id=\"functions\"><thead><tr><th>Function</th><th>Framework</th><th>Runtime</th><th>Layers</th><th>Packages loaded</th><th>Shadowed copies</th><th>Permission risks</th>"
             + (withFindings ? "<th>Findings</th>" : "") + "</tr></thead><tbody>"
-        for function in report.functions {
+        for function in PermissionsText.ordered(report) {
             let d = function.definition
             let findings = withFindings ? report.findings(of: function) : []
             let counts = Severity.allCases.reversed().compactMap { severity -> String? in
@@ -76,6 +76,8 @@ public enum HTMLReport {
                 + "<td>\(html(d.runtime ?? "unknown"))</td><td>\(html(d.layers.map(\.name).joined(separator: ", ")))</td>"
                 + "<td>\(function.isScanned ? "\(function.effective.count)" : "not scanned: " + html(d.artifact.reason ?? ""))</td>"
                 + "<td>\(function.shadowed.map { html("\($0.purl)" + ($0.byPurl.map { " (by \($0))" } ?? " (not on the path)")) }.joined(separator: "<br>"))</td>"
+                + "<td>\(d.permissions.map { p in p.risks.isEmpty ? "none found" : p.risks.map { html("\($0.severity.rawValue) \($0.rule): \($0.detail)") }.joined(separator: "<br>") } ?? "-")"
+                + "\(withFindings && !findings.isEmpty ? report.elevation(of: function).map { "<div class=\"sub\">findings elevated: \(html($0.severity.rawValue))</div>" } ?? "" : "")</td>"
                 + (withFindings ? "<td>\(html(counts.isEmpty ? "none" : counts.joined(separator: ", ")))</td>" : "") + "</tr>"
         }
         return out + "</tbody></table></section>"

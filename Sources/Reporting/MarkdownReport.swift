@@ -29,7 +29,7 @@ public enum MarkdownReport {
                 out += "#### \(escape(d.name))\n\n"
                 out += "\(escape(d.framework.rawValue)), \(escape(d.runtime ?? "runtime unknown"))"
                     + (d.layers.isEmpty ? "" : "; layers: " + d.layers.map { escape($0.name) }.joined(separator: ", "))
-                out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load; " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
+                out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"); " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
                     : "; not scanned: \(escape(d.artifact.reason ?? "code not on disk"))"
                 if !function.shadowed.isEmpty { out += "; \(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load" }
                 out += "\n\n" + permissions(function, report, hasFindings: !findings.isEmpty) + table(findings, report)

@@ -107,8 +107,8 @@ public enum TableReport {
             if !d.layers.isEmpty { facts.append("layers: " + d.layers.map(\.name).joined(separator: ", ")) }
             out += "\n" + fit(DisplayText.escaped("── \(d.name) (\(facts.joined(separator: "; ")))"), width) + "\n"
             var status: [String] = []
-            if !function.isScanned { status.append("not scanned: \(d.artifact.reason ?? "code not on disk")") } else { status.append(findings.isEmpty ? "\(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load, no known vulnerabilities"
-                          : "\(function.effective.count) package\(function.effective.count == 1 ? "" : "s") load; " + counts.joined(separator: ", ")) }
+            if !function.isScanned { status.append("not scanned: \(d.artifact.reason ?? "code not on disk")") } else { status.append(findings.isEmpty ? "\(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"), no known vulnerabilities"
+                          : "\(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"); " + counts.joined(separator: ", ")) }
             if !function.shadowed.isEmpty { status.append("\(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load") }
             out += wrap(DisplayText.escaped(status.joined(separator: "; ")), width, indent: "   ") + "\n"
             for note in function.notes where function.isScanned {
