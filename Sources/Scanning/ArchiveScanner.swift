@@ -33,6 +33,7 @@ final class ArchiveScanner: @unchecked Sendable {
 
     /// Scans the archive file at `path`, reported as `location`.
     func scan(path: String, location: Location) -> Extraction {
+        if let result = scanInParallel(path: path, location: location) { return result }
         do {
             let reader = try ArchiveReader(path: path)
             var counters = Counters()
@@ -58,35 +59,42 @@ final class ArchiveScanner: @unchecked Sendable {
     }
 
     private func scan(_ reader: ArchiveReader, location: Location, depth: Int, counters: inout Counters,
-                      digests: FileDigests?, pipeline: EntryPipeline?) -> Extraction {
+                      digests: FileDigests?, pipeline: EntryPipeline?, share: ParallelShare? = nil) -> Extraction {
         var result = Extraction()
         var wanted = Array(repeating: [String](), count: analyzers.count)
         var called = Array(repeating: false, count: analyzers.count)
         var files = MemoryFiles()
         var lastEntry: String?
+        // Workers of one outer zip each see every entry; only the first reports what is about the
+        // archive itself (names, damage), and each entry to read goes to whichever worker claims it.
+        let outerShare = depth == 1 ? share : nil
+        let reportsArchive = outerShare?.worker ?? 0 == 0
+        var readOrdinal = 0
         while true {
             let entry: ArchiveEntry?
             do {
                 entry = try reader.nextEntry()
             } catch {
                 let place = lastEntry.map { " after entry \($0)" } ?? ""
-                result.issues.append(ScanIssue(location: location, message: "damaged or truncated archive\(place): \(error)"))
+                if reportsArchive { result.issues.append(ScanIssue(location: location, message: "damaged or truncated archive\(place): \(error)")) }
                 break
             }
             guard let entry else { break }
             guard let name = entry.name else {
                 let place = lastEntry.map { "the entry after \($0)" } ?? "the first entry"
-                result.issues.append(ScanIssue(location: location, message: "\(place) has a name that is not valid text (\(entry.nameProblem ?? "unreadable")): not read"))
+                if reportsArchive {
+                    result.issues.append(ScanIssue(location: location, message: "\(place) has a name that is not valid text (\(entry.nameProblem ?? "unreadable")): not read"))
+                }
                 continue
             }
             lastEntry = name
             counters.entries += 1
             if counters.entries > limits.entryCount {
-                result.issues.append(ScanIssue(location: location, message: "more than \(limits.entryCount) entries: the rest of the archive is not read"))
+                if reportsArchive { result.issues.append(ScanIssue(location: location, message: "more than \(limits.entryCount) entries: the rest of the archive is not read")) }
                 break
             }
             var here: Location { location.appending(entry: name) }
-            if EntryName.isSuspicious(name) {
+            if reportsArchive, EntryName.isSuspicious(name) {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
             let normalized = EntryName.normalized(name)
@@ -101,6 +109,8 @@ final class ArchiveScanner: @unchecked Sendable {
                 }
                 continue
             }
+            readOrdinal += 1
+            if let outerShare, !outerShare.claim(readOrdinal) { continue }
             switch entry.kind {
             case .directory, .other:
                 continue
@@ -124,9 +134,9 @@ final class ArchiveScanner: @unchecked Sendable {
                     result.issues.append(ScanIssue(location: here, message: "archive nested deeper than \(limits.depth) levels: not opened"))
                     continue
                 }
-                counters.nestedArchives += 1
-                if counters.nestedArchives > limits.nestedArchives {
-                    if counters.nestedArchives == limits.nestedArchives + 1 {
+                let opened = share?.countNestedArchive() ?? { counters.nestedArchives += 1; return counters.nestedArchives }()
+                if opened > limits.nestedArchives {
+                    if opened == limits.nestedArchives + 1 {
                         result.issues.append(ScanIssue(location: here, message: "more than \(limits.nestedArchives) archives inside one input: this one and the next are not opened"))
                     }
                     continue
@@ -145,7 +155,7 @@ final class ArchiveScanner: @unchecked Sendable {
                     let nested = try ArchiveReader(bytes: bytes)
                     let entriesBefore = counters.entries
                     let digests = JavaArchiveExtractor.isJavaArchive(normalized) ? digester?.digests(of: bytes) : nil
-                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests, pipeline: pipeline)
+                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests, pipeline: pipeline, share: share)
                     if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: Array(bytes.prefix(512)), here) {
                         result.issues.append(issue)
                     }
@@ -169,10 +179,65 @@ final class ArchiveScanner: @unchecked Sendable {
             }
             files.add(normalized, bytes)
             for index in held { wanted[index].append(normalized) }
+            outerShare?.order[normalized] = readOrdinal
+        }
+        if let outerShare {
+            // The outer archive's entries are analysed once, by the coordinator, with all workers' entries.
+            outerShare.held = (wanted, files, called)
+            return result
         }
         // Analyze after the pass, so formats that refer to siblings (-r includes, parent POMs) see
         // them; every analyzer is called at least once per archive (a jar known only by its name).
         analyze(location: location, digests: digests, wanted: &wanted, files: &files, called: &called, into: &result, final: true)
+        return result
+    }
+
+    /// A large zip on disk, read by one worker per core: each opens the file itself and walks every
+    /// entry header (cheap: the central directory, no inflation), and each entry that must be read
+    /// (a nested archive, a wanted file) goes to the first worker to claim it, so the inflation of
+    /// nested jars and the analysis of what they hold spread over the cores. The outer archive's own
+    /// entries are analysed once, together, so siblings see each other as in one pass.
+    /// nil when the input is not such a zip: the single pass reads it.
+    private func scanInParallel(path: String, location: Location) -> Extraction? {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 4)
+        var info = stat()
+        guard workers > 1, stat(path, &info) == 0, Int64(info.st_size) >= limits.parallelFromBytes else { return nil }
+        let head = ArchiveScanner.bytes(of: path, tail: false)
+        let tail = ArchiveScanner.bytes(of: path, tail: true)
+        // A zip whose central directory is intact: a truncated one is read by the single pass, which reports the damage.
+        guard head.starts(with: [0x50, 0x4B, 0x03, 0x04]), ArchiveReader.zipHasCentralDirectory(tail: tail) else { return nil }
+        let claims = ClaimSet()
+        let nestedCount = SharedCounter()
+        let shares = (0..<workers).map { ParallelShare(worker: $0, claims: claims, nested: nestedCount) }
+        let results = parallelMap(workers, chunk: 1) { worker -> (Extraction, Int)? in
+            guard let reader = try? ArchiveReader(path: path) else { return nil }
+            var counters = Counters()
+            let pipeline = analyzers.contains(where: \.readsEntriesAlone) ? EntryPipeline(analyzers: analyzers) : nil
+            var result = scan(reader, location: location, depth: 1, counters: &counters, digests: nil, pipeline: pipeline, share: shares[worker])
+            if let pipeline { result += pipeline.finish() }
+            return (result, counters.entries)
+        }
+        guard results.allSatisfy({ $0 != nil }) else { return nil }
+        var result = Extraction()
+        for case let (extraction, _)? in results { result += extraction }
+        // The outer archive's entries, in archive order, analysed once.
+        var wanted = Array(repeating: [String](), count: analyzers.count)
+        var called = Array(repeating: false, count: analyzers.count)
+        var files = MemoryFiles()
+        var order: [String: Int] = [:]
+        for share in shares {
+            order.merge(share.order) { a, _ in a }
+            guard let held = share.held else { continue }
+            files.merge(held.files)
+            for index in analyzers.indices {
+                wanted[index] += held.wanted[index]
+                called[index] = called[index] || held.called[index]
+            }
+        }
+        for index in analyzers.indices { wanted[index].sort { (order[$0] ?? 0) < (order[$1] ?? 0) } }
+        let digests = JavaArchiveExtractor.isJavaArchive(path) ? digester?.digests(ofFile: path) : nil
+        analyze(location: location, digests: digests, wanted: &wanted, files: &files, called: &called, into: &result, final: true)
+        if results.first??.1 == 0, let issue = ArchiveScanner.notAnArchive(head: head, location) { result.issues.append(issue) }
         return result
     }
 
@@ -223,6 +288,9 @@ struct MemoryFiles: SiblingFiles {
     mutating func add(_ name: String, _ bytes: [UInt8]) {
         byteCount += bytes.count - (storage[name]?.count ?? 0)
         storage[name] = bytes
+    }
+    mutating func merge(_ other: MemoryFiles) {
+        for (name, bytes) in other.storage { add(name, bytes) }
     }
     func read(_ path: String) throws -> [UInt8] {
         guard let bytes = storage[path] else { throw ExtractionError("not in the archive, or not read") }
@@ -333,5 +401,46 @@ final class EntryPipeline: @unchecked Sendable {
             condition.broadcast()
             condition.unlock()
         }
+    }
+}
+
+/// What the workers of one outer zip share: who reads which entry, how many archives were opened,
+/// and (per worker) the outer entries it read, for the coordinator to analyse together.
+final class ParallelShare: @unchecked Sendable {
+    let worker: Int
+    private let claims: ClaimSet
+    private let nested: SharedCounter
+    /// Written by this share's worker only, read by the coordinator after the workers are done.
+    var held: (wanted: [[String]], files: MemoryFiles, called: [Bool])?
+    var order: [String: Int] = [:]
+
+    init(worker: Int, claims: ClaimSet, nested: SharedCounter) {
+        self.worker = worker
+        self.claims = claims
+        self.nested = nested
+    }
+
+    func claim(_ ordinal: Int) -> Bool { claims.claim(ordinal) }
+    /// Archives opened across all workers, this one included (the `--max-archives` limit is per input).
+    func countNestedArchive() -> Int { nested.increment() }
+}
+
+/// Entries to read, by their ordinal among such entries: the first worker to ask gets each one.
+final class ClaimSet: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 1
+    private var taken = Set<Int>()
+
+    func claim(_ ordinal: Int) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        // Workers meet entries in the same order, so most claims are for `next`; the set holds the rest.
+        if ordinal < next { return false }
+        if ordinal == next {
+            next += 1
+            while taken.remove(next) != nil { next += 1 }
+            return true
+        }
+        return taken.insert(ordinal).inserted
     }
 }

@@ -30,6 +30,9 @@ public struct ArchiveLimits: Sendable {
     public var depth: Int = 8
     /// Archives opened inside one input, at every depth (a fat jar holds hundreds; a fan-out bomb millions).
     public var nestedArchives: Int = 20_000
+    /// A zip on disk at least this large is read by one worker per core (nested archives inflated
+    /// in parallel); smaller ones in a single pass. Entry counts are then per worker.
+    public var parallelFromBytes: Int64 = 8 << 20
 
     public init() {}
 }

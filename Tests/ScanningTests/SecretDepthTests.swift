@@ -5,7 +5,8 @@ import FnauditExtractors
 import FnauditModel
 import FnauditScanning
 
-private struct FNV: SecretFingerprinter {
+/// Fingerprints without a crypto library (the scanning layer links none): stable, not secure.
+struct FNV: SecretFingerprinter {
     func sha256Hex(_ bytes: [UInt8]) -> String {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }

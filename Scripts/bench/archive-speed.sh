@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The archive pass against the time inflation alone takes, as ratios measured in one run (#18):
+#   bash Scripts/bench/archive-speed.sh [MEGABYTES]      (release build; default 100 MB of input files)
+# Prints, for a polyglot function zip with deflated jars (Scripts/bench/make-polyglot-bundle.py):
+#   floor   `unzip -p` of only the entries a scanner must read, on one core
+#   bsdtar  `bsdtar -xOf` of the whole zip (every byte inflated, one core)
+#   fnaudit scan --scanners vuln, the default scan (vuln,secret), and inventory; each also pinned
+#   to one core (taskset) to show what the workers bring; best of 3, with peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+command -v bsdtar >/dev/null || apt-get install -y -qq libarchive-tools >/dev/null
+command -v unzip >/dev/null || apt-get install -y -qq unzip >/dev/null
+swift build -c release --product fnaudit >/dev/null
+BIN=$PWD/.build/release/fnaudit
+WORK=${FNAUDIT_BENCH_WORK:-.build/bench-archive}
+mkdir -p "$WORK"
+ZIP=$WORK/polyglot.zip
+[ -f "$ZIP" ] || python3 Scripts/bench/make-polyglot-bundle.py "$ZIP" "${1:-100}"
+DB=$WORK/advisories.db
+[ -f "$DB" ] || $BIN db build --db "$DB" >/dev/null 2>&1
+
+best() {   # command... → "seconds rssMB", best of 3
+  local best=""
+  for _ in 1 2 3; do
+    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
+    read -r secs rss < <(tail -n 1 "$WORK/time.txt")
+    if [ -z "$best" ] || awk "BEGIN{exit !($secs < ${best%% *})}"; then best="$secs $rss"; fi
+  done
+  echo "$best"
+}
+row() {   # label, "seconds rss", reference seconds
+  local secs=${2%% *} rss=${2##* }
+  printf '%-52s %6.2f s  %6.2fx  %7.1f MB\n' "$1" "$secs" "$(awk "BEGIN{print $secs/$3}")" "$(awk "BEGIN{print $rss/1024}")"
+}
+printf '%s: %.1f MB, %d entries, %d to read\n' "$ZIP" "$(awk "BEGIN{print $(stat -c %s "$ZIP")/1e6}")" \
+  "$(unzip -Z1 "$ZIP" | wc -l)" "$(wc -l < "$ZIP.must-read")"
+floor=$(best bash -c "xargs -a '$ZIP.must-read' -d '\n' unzip -p '$ZIP' > /dev/null")
+f=${floor%% *}
+bsd=$(best bsdtar -xOf "$ZIP")
+b=${bsd%% *}
+printf '%-52s %8s  %7s  %s\n' "" "time" "/floor" "peak RSS"
+row "floor: unzip -p of the entries to read (1 core)" "$floor" "$f"
+row "bsdtar -xOf: every entry inflated (1 core)" "$bsd" "$f"
+row "fnaudit scan --scanners vuln" "$(best $BIN scan "$ZIP" --db "$DB" --scanners vuln -q --fail-on NONE)" "$f"
+row "fnaudit scan --scanners vuln, one core (taskset)" "$(best taskset -c 0 $BIN scan "$ZIP" --db "$DB" --scanners vuln -q --fail-on NONE)" "$f"
+row "fnaudit scan (default: vuln,secret)" "$(best $BIN scan "$ZIP" --db "$DB" -q --fail-on NONE)" "$f"
+default1=$(best taskset -c 0 $BIN scan "$ZIP" --db "$DB" -q --fail-on NONE)
+row "fnaudit scan (default), one core (taskset)" "$default1" "$f"
+row "fnaudit scan --format json" "$(best $BIN scan "$ZIP" --db "$DB" -q --fail-on NONE --format json)" "$f"
+row "fnaudit inventory --scanners vuln" "$(best $BIN inventory "$ZIP" --scanners vuln -q)" "$f"
+printf 'default scan / bsdtar -xOf: %.2fx\n' "$(awk "BEGIN{print $(best $BIN scan "$ZIP" --db "$DB" -q --fail-on NONE | cut -d' ' -f1)/$b}")"
