@@ -181,10 +181,12 @@ public struct JSBundleAnalyzer: Analyzer {
             let loose = installs.removeValue(forKey: "")
             // A name only a banner without a module states, in a bundle whose paths do not have it, is
             // someone else's banner: never reported.
-            if installs.isEmpty && pathEvidence { continue }
+            if installs.isEmpty && pathEvidence && !(loose?.kinds.contains(.jsBundleLegalComments) ?? false) { continue }
             if installs.isEmpty, let loose { installs[""] = loose }
             var kinds: [ExtractorID] = []
-            for install in installs.values.sorted(by: { $0.kinds.count > $1.kinds.count }) { for k in install.kinds where !kinds.contains(k) { kinds.append(k) } }
+            for install in installs.values.sorted(by: { $0.kinds.count > $1.kinds.count }) + (loose.map { [$0] } ?? []) {
+                for k in install.kinds where !kinds.contains(k) && install.versions.values.allSatisfy({ !$0.contains(k) }) { kinds.append(k) }
+            }
             var versions: [String: [ExtractorID]] = [:]
             var unknown = 0
             for (path, install) in installs {

@@ -116,12 +116,14 @@ enum LegalComments {
         let end = ByteSearch.find("*/", in: bytes, from: start + 3) ?? bytes.count
         let text = ByteSearch.string(bytes, start..<end)
         var sightings: [BundleSighting] = []
-        var module: (name: String, installPath: String)?
+        var module: String?
         var comments: [String] = []
         func flush() {
-            guard let m = module else { return }
-            sightings.append(BundleSighting(name: m.name, installPath: m.installPath, version: nil, kind: .jsBundleLegalComments))
-            sightings += attribute(comments, name: m.name, installPath: m.installPath)
+            // esbuild cuts each path after its last `node_modules/`, so the install (nesting, pnpm
+            // folder) is unknown: these join whatever install of the name the bundle's paths show.
+            guard let name = module else { return }
+            sightings.append(BundleSighting(name: name, installPath: nil, version: nil, kind: .jsBundleLegalComments))
+            sightings += attribute(comments, name: name, installPath: nil)
         }
         var current: [Substring] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst() {
@@ -130,7 +132,7 @@ enum LegalComments {
                 flush()
                 comments = []
                 let path = "node_modules/" + line.dropLast()
-                module = BundlePaths.package(inPath: path[...]).map { ($0.name, $0.installPath) }
+                module = BundlePaths.package(inPath: path[...])?.name
                 continue
             }
             let trimmed = line.trimmingBlanks
