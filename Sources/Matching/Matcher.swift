@@ -93,16 +93,29 @@ public struct Matcher: Sendable {
         self.source = source
     }
 
+    /// Found inside a JavaScript bundle (a `js-bundle:` extractor) with no version any evidence states.
+    static func isBundledUnknown(_ package: Package) -> Bool {
+        package.versionKind == .unresolved && package.extractors.contains { $0.id.hasPrefix("js-bundle:") }
+    }
+
     public func match(_ packages: [Package]) throws -> MatchResult {
         var result = MatchResult()
         var entriesByEcosystem: [Ecosystem: [String: [AffectedEntry]]] = [:]
         for ecosystem in Ecosystem.allCases {
-            let names = Set(packages.filter { $0.ecosystem == ecosystem && $0.versionKind == .exact }.map(\.normalizedName))
+            let names = Set(packages.filter { $0.ecosystem == ecosystem && ($0.versionKind == .exact || Self.isBundledUnknown($0)) }.map(\.normalizedName))
             if !names.isEmpty { entriesByEcosystem[ecosystem] = try source.affectedEntries(ecosystem: ecosystem, names: names) }
         }
         // Per package: which advisories affect it, with their fixes.
         var hits: [(Package, InstalledVersion?, [Int64: [String]], [AffectedEntry])] = []
         var unknowns: [(Package, String, Set<Int64>)] = []
+        // A package compiled into a bundle whose version nothing states is never safe: every advisory
+        // for its name is listed as possibly applying.
+        var bundled: [(Package, Set<Int64>)] = []
+        for package in packages where Self.isBundledUnknown(package) {
+            if let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty {
+                bundled.append((package, Set(entries.map(\.advisoryKey))))
+            }
+        }
         for package in packages where package.versionKind == .exact {
             guard let entries = entriesByEcosystem[package.ecosystem]?[package.normalizedName], !entries.isEmpty else { continue }
             guard let version = InstalledVersion(package.version, ecosystem: package.ecosystem) else {
@@ -134,6 +147,11 @@ public struct Matcher: Sendable {
             if !affecting.isEmpty { hits.append((package, version, affecting, entries)) }
         }
 
+        for (package, ids) in bundled {
+            let file = package.locations.first?.fileName ?? "a bundle"
+            let count = ids.count == 1 ? "1 advisory exists" : "\(ids.count) advisories exist"
+            unknowns.append((package, "\(package.name) is bundled in \(file); its version is unknown; \(count) for \(package.name)", ids))
+        }
         let keys = Set(hits.flatMap { $0.2.keys } + unknowns.flatMap { $0.2 })
         let advisories = try source.advisories(keys: keys)
         for (package, reason, ids) in unknowns {

@@ -102,3 +102,23 @@ final class MatcherTests: XCTestCase {
         XCTAssertTrue(result.safeUpgrades.isEmpty)
     }
 }
+
+/// A package found in a JavaScript bundle with no version is never safe: every advisory for its name is listed.
+final class BundledPackageMatcherTests: XCTestCase {
+    func testBundledPackageWithoutVersionIsUnevaluatedWithItsAdvisories() throws {
+        let source = InMemoryAdvisorySource([
+            try OSVRecord.parse(Array(#"{"id":"GHSA-lodash-0001","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"4.17.21"}]}]}]}"#.utf8)),
+            try OSVRecord.parse(Array(#"{"id":"GHSA-lodash-0002","modified":"2024-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"lodash"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"4.17.12"}]}]}]}"#.utf8)),
+        ])
+        var bundled = Package(ecosystem: .npm, name: "lodash", version: "", versionKind: .unresolved, versionNote: "bundled in index.js without a stated version",
+                              locations: [Location(path: "fn.zip", entryChain: ["index.js"])],
+                              extractor: ExtractorID(id: "js-bundle:esbuild-comments", displayName: "js-bundle:esbuild-comments", source: .installed))
+        let result = try Matcher(source: source).match([bundled])
+        XCTAssertEqual(result.findings.count, 0)
+        XCTAssertEqual(result.unevaluated.map(\.reason), ["lodash is bundled in index.js; its version is unknown; 2 advisories exist for lodash"])
+        XCTAssertEqual(result.unevaluated.first?.advisoryIDs, ["GHSA-lodash-0001", "GHSA-lodash-0002"])
+        // An unresolved package from another extractor (a Maven property) keeps today's behaviour.
+        bundled.extractors = [ExtractorID(id: "pom-xml", displayName: "pom.xml", source: .declared)]
+        XCTAssertTrue(try Matcher(source: source).match([bundled]).unevaluated.isEmpty)
+    }
+}

@@ -27,3 +27,16 @@ public extension ExtractorID {
     static let cycloneDXSBOM = ExtractorID(id: "cyclonedx-sbom", displayName: "CycloneDX SBOM", source: .declared)
     static let spdxSBOM = ExtractorID(id: "spdx-sbom", displayName: "SPDX SBOM", source: .declared)
 }
+
+/// Evidence of packages compiled into JavaScript bundles (`npm/JSBundle/`): one id per kind of evidence,
+/// shown as the id itself so reports say `js-bundle:<kind>`.
+public extension ExtractorID {
+    static let jsBundleEsbuildComments = ExtractorID(id: "js-bundle:esbuild-comments", displayName: "js-bundle:esbuild-comments", source: .installed)
+    static let jsBundleWebpackModules = ExtractorID(id: "js-bundle:webpack-modules", displayName: "js-bundle:webpack-modules", source: .installed)
+    static let jsBundleSourceMap = ExtractorID(id: "js-bundle:sourcemap", displayName: "js-bundle:sourcemap", source: .installed)
+    static let jsBundleMetafile = ExtractorID(id: "js-bundle:metafile", displayName: "js-bundle:metafile", source: .installed)
+    static let jsBundleLegalComments = ExtractorID(id: "js-bundle:legal-comments", displayName: "js-bundle:legal-comments", source: .installed)
+    static let jsBundleBanner = ExtractorID(id: "js-bundle:banner", displayName: "js-bundle:banner", source: .installed)
+    static let jsBundleInlinedPackageJSON = ExtractorID(id: "js-bundle:package-json", displayName: "js-bundle:package-json", source: .installed)
+    static let jsBundleLockfileVersion = ExtractorID(id: "js-bundle:lockfile-version", displayName: "js-bundle:lockfile-version", source: .declared)
+}

@@ -12,7 +12,7 @@ public enum ExtractorRegistry {
     ]
 
     /// What the walk offers every entry to for `--scanners vuln` (packages). A new analyzer is added here.
-    public static let analyzers: [any Analyzer] = [PackageExtractors(extractors), JavaArchiveExtractor(), DeploymentDescriptors()]
+    public static let analyzers: [any Analyzer] = [PackageExtractors(extractors), JavaArchiveExtractor(), JSBundleAnalyzer(), DeploymentDescriptors()]
 
     /// The analyzers of the chosen scanners: `vuln` the package analyzers, `secret` the secret rules
     /// (which fingerprint what they find through `fingerprinter`, so this layer links no crypto).
