@@ -17,7 +17,7 @@ public struct JSBundleAnalyzer: Analyzer {
     public func wants(_ entry: EntryInfo) -> Bool {
         let path = entry.path
         // Installed packages' own files are read as packages (node_modules/**/package.json), not bundles.
-        if path.hasPrefix("node_modules/") || path.contains("/node_modules/") { return false }
+        if path.hasPrefix("node_modules/") || path.containsBytes("/node_modules/") { return false }
         let base = PathName.base(path)
         return Self.isScript(base) || base.hasSuffix(".js.map") || base.hasSuffix(".mjs.map") || base.hasSuffix(".cjs.map")
             || EsbuildMetafile.isMetafile(path) || base.hasSuffix(".LICENSE.txt")
