@@ -42,7 +42,7 @@ public enum TableReport {
                     + shadowReasons(identity, report).joined(separator: "; ")
             }, width)
         out += section("Could not be evaluated (not known to be safe):", report.unevaluated.map { u in
-            "\(u.package.ecosystem.rawValue) \(u.package.name) \(u.package.version): \(u.reason)"
+            "\(u.package.ecosystem.rawValue) \(u.package.name)\(u.package.version.isEmpty ? "" : " " + u.package.version): \(u.reason)"
                 + (u.advisoryIDs.isEmpty ? "" : " [might apply: \(u.advisoryIDs.joined(separator: ", "))]")
         }, width)
         out += section("Jars that could not be identified (not checked):", report.unidentified.map { a in
