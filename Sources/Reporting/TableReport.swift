@@ -118,7 +118,7 @@ public enum TableReport {
                 out += wrap(DisplayText.escaped(line), width, indent: "   ") + "\n"
             }
             if !findings.isEmpty {
-                out += "\n" + findingsTable(report, findings, relativeTo: d.artifact.path, width: width, colour: colour)
+                out += "\n" + findingsTable(report, findings, relativeTo: report.inputs.count == 1 ? (report.inputs.first ?? "") : "", width: width, colour: colour)
             }
         }
         let outside = shown.filter { !inFunctions.contains($0.package.identity) }
