@@ -77,7 +77,8 @@ public struct YarnLockExtractor: Extractor {
             lineNumber += 1
             let line = rawLine.hasSuffix("\r") ? Substring(rawLine).dropLast() : Substring(rawLine)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            if !line.hasPrefix(" ") {
+            let indent = Self.indentation(line)
+            if indent == 0 {
                 flush()
                 guard line.hasSuffix(":") else {
                     throw ExtractionError("not a yarn.lock: unexpected line \(lineNumber)")
@@ -86,7 +87,7 @@ public struct YarnLockExtractor: Extractor {
                 continue
             }
             // A dependency of the entry (four spaces under `dependencies:`): `name: range` or `name "range"`.
-            if header != nil, inDependencies, line.hasPrefix("    "), !line.hasPrefix("     ") {
+            if header != nil, inDependencies, indent == 4 {
                 let body = line.dropFirst(4)
                 let quoted = body.hasPrefix("\"")
                 let nameEnd = quoted ? body.dropFirst().firstIndex(of: "\"").map { body.index(after: $0) } : body.firstIndex(where: { $0 == ":" || $0 == " " })
@@ -98,7 +99,7 @@ public struct YarnLockExtractor: Extractor {
                 continue
             }
             // Only the entry's own fields (two-space indent), not nested dependency maps.
-            guard header != nil, line.hasPrefix("  "), !line.hasPrefix("   ") else { continue }
+            guard header != nil, indent == 2 else { continue }
             let body = line.dropFirst(2)
             let bare = Self.trim(body) { $0 == "\"" || $0 == ":" || $0 == " " }
             inDependencies = body.hasSuffix(":") && ["dependencies", "optionalDependencies"].contains(bare)
@@ -164,6 +165,17 @@ public struct YarnLockExtractor: Extractor {
             guard end < count else { return lines }
             start = end + 1
         }
+    }
+
+    /// How many leading Characters are a plain space (what the `hasPrefix("  ")` checks asked): counted
+    /// on bytes, unless a non-ASCII scalar follows the spaces and could join the last one's Character.
+    static func indentation(_ line: Substring) -> Int {
+        var spaces = 0
+        for byte in line.utf8 {
+            guard byte == 0x20 else { return byte < 0x80 ? spaces : line.prefix { $0 == " " }.count }
+            spaces += 1
+        }
+        return spaces
     }
 
     /// `trimmingCharacters(in:)` by Unicode scalars, as NSString trims, without bridging through it.
