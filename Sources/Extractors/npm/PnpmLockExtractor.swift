@@ -326,7 +326,8 @@ public enum PnpmLockReader {
         let body = text[text.startIndex..<end]
         // `: ` or ` #` would make it something else; flow indicators end a plain scalar in flow context.
         guard !contains(body, ": "), !contains(body, " #"), body.last != UInt8(ascii: ":") else { return nil }
-        if flow, body.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "}") }) { return nil }
+        // In flow context libyaml takes `?` and `:` as indicators wherever they start a token, and `?` also ends a plain scalar.
+        if flow, body.first == UInt8(ascii: "?") || body.first == UInt8(ascii: ":") || body.contains(where: { "?,[]{}".utf8.contains($0) }) { return nil }
         return String(decoding: body, as: UTF8.self)
     }
 
