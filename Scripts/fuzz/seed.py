@@ -71,7 +71,7 @@ def probes(target):
     ]
     if target in ("package-lock", "pipfile-lock", "osv-record"):
         return json_probes
-    if target == "pnpm-lock":
+    if target in ("pnpm-lock", "pnpm-reader"):
         return yaml_probes
     if target == "toml-lockfiles":
         return [(f"{name}-{selector}", bytes([selector]) + data) for name, data in toml_probes for selector in range(4)]

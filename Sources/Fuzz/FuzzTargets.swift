@@ -15,6 +15,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case packageLock = "package-lock"
     case yarnLock = "yarn-lock"
     case pnpmLock = "pnpm-lock"
+    /// pnpm's line reader against the general YAML parser: whenever it reads a file, both trees must be the same.
+    case pnpmReader = "pnpm-reader"
     case requirements
     case pipfileLock = "pipfile-lock"
     /// poetry.lock, uv.lock, pdm.lock, pylock.toml: the first byte picks the extractor, the rest is the file.
@@ -37,7 +39,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         switch self {
         case .packageLock: return #"(package-lock|npm-shrinkwrap)\.json$"#
         case .yarnLock: return #"yarn\.lock$"#
-        case .pnpmLock: return #"pnpm-lock\.yaml$"#
+        case .pnpmLock, .pnpmReader: return #"pnpm-lock\.yaml$"#
         case .requirements: return #"(requirements[^/]*|constraints)\.txt$|requirements/[^/]+\.txt$"#
         case .pipfileLock: return #"Pipfile\.lock$"#
         case .tomlLockfiles: return #"(poetry\.lock|uv\.lock|pdm\.lock|pylock[^/]*\.toml)$"#
@@ -57,6 +59,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .packageLock: extract(PackageLockExtractor(), "package-lock.json", bytes)
         case .yarnLock: extract(YarnLockExtractor(), "yarn.lock", bytes)
         case .pnpmLock: extract(PnpmLockExtractor(), "pnpm-lock.yaml", bytes)
+        case .pnpmReader: pnpmReader(bytes)
         case .requirements: extract(RequirementsExtractor(), "requirements.txt", bytes)
         case .pipfileLock: extract(PipfileLockExtractor(), "Pipfile.lock", bytes)
         case .tomlLockfiles:
@@ -72,6 +75,14 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .osvRecord: _ = try? OSVRecord.parse(bytes)
         case .versions: versions(bytes)
         case .deployment: deployment(bytes)
+        }
+    }
+
+    /// A disagreement is a finding: the reader must give the general parser's tree or leave the file to it.
+    private func pnpmReader(_ bytes: [UInt8]) {
+        guard (try? DocumentLimits.checkYAML(bytes)) != nil, let fast = PnpmLockReader.tree(bytes) else { return }
+        guard let general = try? StructuredDocument.yaml(bytes), PnpmLockReader.sameTree(fast, general) else {
+            fatalError("pnpm line reader and YAML parser disagree")
         }
     }
 

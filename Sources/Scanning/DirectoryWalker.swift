@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import FnauditExtractors
 import FnauditModel
 
@@ -14,39 +17,50 @@ enum DirectoryWalker {
         var relativePath: String
         var isArchive: Bool
         var size: Int64? = nil
+        /// Bit i set: analyzer i wants the file (asked once here, not again per analyzer).
+        var wantedBy: UInt64? = nil
     }
 
     static func candidates(root: URL, analyzers: [any Analyzer], issues: inout [ScanIssue]) -> [Candidate] {
         var found: [Candidate] = []
-        var stack: [(URL, String)] = [(root, "")]
+        // Paths are built as strings: URL.appendingPathComponent and .path cost more than the lstat.
+        var stack: [(String, String)] = [(root.path, "")]
         let manager = FileManager.default
         while let (directory, relative) = stack.popLast() {
             let names: [String]
             do {
-                names = try manager.contentsOfDirectory(atPath: directory.path)
+                names = try manager.contentsOfDirectory(atPath: directory)
             } catch {
-                issues.append(ScanIssue(location: Location(path: directory.path), message: "cannot list the folder: \(error.localizedDescription)"))
+                issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error.localizedDescription)"))
                 continue
             }
+            let separator = directory.hasSuffix("/") ? "" : "/"
             for name in names.sorted() {
-                let url = directory.appendingPathComponent(name)
+                let full = directory + separator + name
                 let path = relative.isEmpty ? name : relative + "/" + name
                 var info = stat()
-                guard lstat(url.path, &info) == 0 else {
+                guard lstat(full, &info) == 0 else {
                     // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
-                    issues.append(ScanIssue(location: Location(path: url.path), message: "cannot be read: \(String(cString: strerror(errno)))"))
+                    issues.append(ScanIssue(location: Location(path: full), message: "cannot be read: \(String(cString: strerror(errno)))"))
                     continue
                 }
                 switch info.st_mode & S_IFMT {
                 case S_IFLNK:
                     continue
                 case S_IFDIR:
-                    if !skippedFolders.contains(name) { stack.append((url, path)) }
+                    if !skippedFolders.contains(name) { stack.append((full, path)) }
                 case S_IFREG:
                     if ArchiveDetection.looksLikeArchiveName(name) {
                         found.append(Candidate(relativePath: path, isArchive: true))
-                    } else if analyzers.contains(where: { $0.wants(EntryInfo(path: path, inArchive: false, size: Int64(info.st_size))) }) {
-                        found.append(Candidate(relativePath: path, isArchive: false, size: Int64(info.st_size)))
+                        continue
+                    }
+                    let entry = EntryInfo(path: path, inArchive: false, size: Int64(info.st_size))
+                    var mask: UInt64 = 0
+                    for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
+                    let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
+                    if mask != 0 || beyond {
+                        found.append(Candidate(relativePath: path, isArchive: false, size: Int64(info.st_size),
+                                               wantedBy: analyzers.count > 64 ? nil : mask))
                     }
                 default:
                     continue
@@ -61,18 +75,53 @@ enum DirectoryWalker {
 struct DiskSiblings: SiblingFiles {
     let root: URL
     let maxBytes: Int
+    /// `root.path`, once: URL.path is not free and every file of a tree is read through here.
+    private let rootPath: String
+
+    init(root: URL, maxBytes: Int) {
+        self.root = root
+        self.maxBytes = maxBytes
+        rootPath = root.path
+    }
 
     func read(_ path: String) throws -> [UInt8] {
         guard let clean = PathName.join("", path) else { throw ExtractionError("outside the scanned tree") }
-        let url = root.appendingPathComponent(clean)
-        // Refuse links: a sibling must be a regular file inside the root.
+        let full = clean.isEmpty ? rootPath : rootPath + (rootPath.hasSuffix("/") ? "" : "/") + clean
+        // Refuse links: a sibling must be a regular file inside the root. O_NOFOLLOW refuses a link as
+        // lstat did; O_NONBLOCK keeps a FIFO from blocking before fstat tells it is not a file.
+        let fd = open(full, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw ExtractionError("cannot be read") }
+        defer { close(fd) }
         var info = stat()
-        guard lstat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw ExtractionError("cannot be read") }
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw ExtractionError("cannot be read") }
         guard Int(info.st_size) <= maxBytes else {
             throw ExtractionError("\(info.st_size) bytes is over the \(maxBytes)-byte limit for lockfiles and manifests; not read")
         }
-        guard let data = FileManager.default.contents(atPath: url.path) else { throw ExtractionError("cannot be read") }
-        return [UInt8](data)
+        // One read into the array (no Data in between); a file that grew is read to its stat size
+        // plus what fits of the rest, and a file that shrank ends where it ends.
+        var bytes: [UInt8] = []
+        var capacity = Int(info.st_size) + 1
+        while true {
+            var failed = false
+            let total = bytes.count
+            let chunk = [UInt8](unsafeUninitializedCapacity: capacity - total) { buffer, count in
+                count = 0
+                while count < buffer.count {
+                    let n = Glibc.read(fd, buffer.baseAddress.map { $0 + count }, buffer.count - count)
+                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 { failed = true; break }
+                    if n == 0 { break }
+                    count += n
+                }
+            }
+            guard !failed else { throw ExtractionError("cannot be read") }
+            if bytes.isEmpty { bytes = chunk } else { bytes += chunk }
+            if chunk.count < capacity - total { return bytes }
+            guard bytes.count <= maxBytes else {
+                throw ExtractionError("\(bytes.count) bytes is over the \(maxBytes)-byte limit for lockfiles and manifests; not read")
+            }
+            capacity = bytes.count * 2
+        }
     }
 
     func kind(of path: String) -> SiblingKind? {

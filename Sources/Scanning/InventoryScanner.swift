@@ -38,10 +38,21 @@ public struct InventoryScanner: Sendable {
         let done = SharedCounter()
         let progress = options.progress
         let maxFileBytes = options.maxFileBytes
-        let results = parallelMap(jobs.count, chunk: 1) { i -> Extraction in
-            defer { progress?("scanning", done.increment(), jobs.count) }
-            return walk.run(jobs[i], maxFileBytes: maxFileBytes)
+        // A large tree fans out over its files inside (extractors, secret rules); as one item of the
+        // per-job parallelMap it would get one core, as libdispatch runs a nested apply serially.
+        // So large trees run one after another, each on all cores, and the rest side by side.
+        var slots = [Extraction?](repeating: nil, count: jobs.count)
+        for i in jobs.indices where jobs[i].fileCount >= InventoryScanner.largeTree {
+            slots[i] = walk.run(jobs[i], maxFileBytes: maxFileBytes)
+            progress?("scanning", done.increment(), jobs.count)
         }
+        let others = jobs.indices.filter { jobs[$0].fileCount < InventoryScanner.largeTree }
+        let sideBySide = parallelMap(others.count, chunk: 1) { k -> Extraction in
+            defer { progress?("scanning", done.increment(), jobs.count) }
+            return walk.run(jobs[others[k]], maxFileBytes: maxFileBytes)
+        }
+        for (k, i) in others.enumerated() { slots[i] = sideBySide[k] }
+        let results = slots.compactMap { $0 }
         var packages: [Package] = []
         var unidentified: [UnidentifiedArtifact] = []
         var secrets: [SecretFinding] = []
@@ -60,10 +71,19 @@ public struct InventoryScanner: Sendable {
                          functions: functions)
     }
 
+    /// Trees with this many wanted files are worth all cores on their own.
+    static let largeTree = 16
+
     /// One unit of work: the wanted files of a tree (or one file named on the command line), or an archive.
     enum Job: Sendable {
         case tree(root: URL, displayPrefix: String, files: [TreeFile])
         case archive(path: String, display: String)
+
+        /// Files of a tree job; 0 for an archive.
+        var fileCount: Int {
+            if case .tree(_, _, let files) = self { return files.count }
+            return 0
+        }
     }
 
     private func plan(_ input: String, jobs: inout [Job], issues: inout [ScanIssue]) {
@@ -80,7 +100,7 @@ public struct InventoryScanner: Sendable {
                 if candidate.isArchive {
                     jobs.append(.archive(path: url.appendingPathComponent(candidate.relativePath).path, display: prefix + candidate.relativePath))
                 } else {
-                    files.append(TreeFile(path: candidate.relativePath, size: candidate.size))
+                    files.append(TreeFile(path: candidate.relativePath, size: candidate.size, wantedBy: candidate.wantedBy))
                 }
             }
             if !files.isEmpty { jobs.append(.tree(root: url, displayPrefix: prefix, files: files)) }
@@ -117,6 +137,8 @@ public struct InventoryScanner: Sendable {
 struct TreeFile: Sendable {
     var path: String
     var size: Int64?
+    /// Bit i set: analyzer i wants this file, as the walk already asked (nil: not asked yet).
+    var wantedBy: UInt64? = nil
     var info: EntryInfo { EntryInfo(path: path, inArchive: false, size: size) }
 }
 
@@ -132,8 +154,11 @@ private struct Walk: Sendable {
         case .tree(let root, let prefix, let files):
             var result = Extraction()
             let disk = DiskSiblings(root: root, maxBytes: maxFileBytes)
-            for analyzer in analyzers {
-                let wanted = files.filter { analyzer.wants($0.info) }.map(\.path)
+            for (index, analyzer) in analyzers.enumerated() {
+                let wanted = files.filter { file in
+                    if let mask = file.wantedBy, index < 64 { return mask & (1 << UInt64(index)) != 0 }
+                    return analyzer.wants(file.info)
+                }.map(\.path)
                 guard !wanted.isEmpty else { continue }
                 result += analyzer.analyze(Container(kind: .tree, location: Location(path: prefix), displayPrefix: prefix,
                                                      entries: wanted, files: disk))

@@ -83,6 +83,7 @@ public struct PackageExtractors: Analyzer {
 
     public func analyze(_ container: Container) -> Extraction {
         let insideJar = container.kind == .archive && JavaArchiveExtractor.isJavaArchive(container.location.fileName)
+        let cache = ExtractionCache()
         let results = parallelMap(container.entries.count, chunk: 8) { i -> Extraction in
             let path = container.entries[i]
             let location = container.location(of: path)
@@ -100,15 +101,17 @@ public struct PackageExtractors: Analyzer {
                 return Extraction(issues: [ScanIssue(location: location, message: "\(error)")])
             }
             let input = ExtractorInput(path: path, location: location, contents: contents, siblings: container.files)
-            var result = Extraction()
-            for extractor in wanted {
-                do {
-                    result += try extractor.extract(input)
-                } catch {
-                    result.issues.append(ScanIssue(location: location, message: "\(extractor.id.displayName): \(error)"))
+            return cache.extraction(of: input, by: wanted) { input in
+                var result = Extraction()
+                for extractor in wanted {
+                    do {
+                        result += try extractor.extract(input)
+                    } catch {
+                        result.issues.append(ScanIssue(location: input.location, message: "\(extractor.id.displayName): \(error)"))
+                    }
                 }
+                return result
             }
-            return result
         }
         return results.reduce(into: Extraction()) { $0 += $1 }
     }

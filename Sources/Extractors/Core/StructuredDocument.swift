@@ -168,8 +168,31 @@ extension LineLocator {
     /// The 1-based line of each TOML `[[name]]` header, in document order (TOML keeps array order).
     public static func arrayTableLines(_ bytes: [UInt8], name: String) -> [Int] {
         let header = "[[\(name)]]"
-        return TextLines.split(String(decoding: bytes, as: UTF8.self)).enumerated()
-            .filter { $0.element.trimmingCharacters(in: .whitespaces) == header }.map { $0.offset + 1 }
+        let pattern = Array(header.utf8)
+        guard let first = pattern.first else { return [] }
+        // Line by line on bytes; only a line holding the header's bytes can equal it once trimmed, and
+        // only those are decoded and trimmed as before (splitting and trimming every line as Strings
+        // was most of a uv.lock's time).
+        var found: [Int] = []
+        var number = 1, start = 0
+        let count = bytes.count
+        while start <= count {
+            var end = start
+            var holds = false
+            while end < count, bytes[end] != 0x0A {
+                if !holds, bytes[end] == first, end + pattern.count <= count, bytes[end..<(end + pattern.count)].elementsEqual(pattern) { holds = true }
+                end += 1
+            }
+            if holds {
+                var last = end
+                if end < count, last > start, bytes[last - 1] == 0x0D { last -= 1 }   // the \r of \r\n
+                if last > start, bytes[last - 1] == 0x0D { last -= 1 }                 // what TextLines drops
+                if String(decoding: bytes[start..<last], as: UTF8.self).trimmingCharacters(in: .whitespaces) == header { found.append(number) }
+            }
+            number += 1
+            start = end + 1
+        }
+        return found
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import FnauditModel
 
 /// Helpers shared by the npm extractors.
@@ -13,9 +14,30 @@ enum NpmNames {
 
     /// The package name from a path like `node_modules/a/node_modules/@s/b`: `@s/b`.
     static func nameFromInstallPath(_ path: String) -> String? {
-        guard let range = path.range(of: "node_modules/", options: .backwards) else { return nil }
+        guard let range = lastRange(of: "node_modules/", in: path) else { return nil }
         let tail = path[range.upperBound...]
         return tail.isEmpty ? nil : String(tail)
+    }
+
+    /// `text.range(of: needle, options: .backwards)` for an ASCII needle: by bytes when the text is
+    /// ASCII too (install paths nearly always are; Foundation's search bridged through NSString and was
+    /// a third of a large package-lock's time), else through Foundation, whose matching then differs.
+    static func lastRange(of needle: String, in text: String) -> Range<String.Index>? {
+        let pattern = Array(needle.utf8)
+        guard !pattern.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 }), needle.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.range(of: needle, options: .backwards)
+        }
+        let bytes = Array(text.utf8)
+        guard bytes.count >= pattern.count else { return nil }
+        var i = bytes.count - pattern.count
+        while i >= 0 {
+            if bytes[i] == pattern[0], bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
+                let lower = text.utf8.index(text.startIndex, offsetBy: i)
+                return lower..<text.utf8.index(lower, offsetBy: pattern.count)
+            }
+            i -= 1
+        }
+        return nil
     }
 
     /// Whether a version or resolution points outside the registry (git, file, link, tarball URL).

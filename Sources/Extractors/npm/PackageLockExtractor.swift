@@ -75,7 +75,7 @@ public struct PackageLockExtractor: Extractor {
                 let candidate = base.isEmpty ? "node_modules/\(name)" : "\(base)/node_modules/\(name)"
                 if packages[candidate] != nil { return candidate }
                 guard !base.isEmpty else { return nil }
-                guard let cut = base.range(of: "/node_modules/", options: .backwards) else { base = ""; continue }
+                guard let cut = NpmNames.lastRange(of: "/node_modules/", in: base) else { base = ""; continue }
                 base = String(base[..<cut.lowerBound])
             }
         }

@@ -10,7 +10,9 @@ public struct PnpmLockExtractor: Extractor {
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "pnpm-lock.yaml" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
-        let document = try StructuredDocument.yaml(input.contents)
+        // The line reader when the file is within pnpm's subset (and the limits), else the general parser.
+        let fast = (try? DocumentLimits.checkYAML(input.contents)).flatMap { _ in PnpmLockReader.tree(input.contents) }
+        let document = try fast ?? StructuredDocument.yaml(input.contents)
         guard let root = document as? [String: Any] else {
             if let text = document as? String, text.isEmpty { return Extraction() }
             throw ExtractionError("not a pnpm-lock.yaml: the document is not a mapping")
@@ -152,5 +154,273 @@ public struct PnpmLockExtractor: Extractor {
                            versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: id)
         }
         return Package(ecosystem: .npm, name: name, version: version, locations: [location], isDev: isDev, extractor: id)
+    }
+}
+
+/// The subset of YAML pnpm writes, read line by line into the same plain tree
+/// `StructuredDocument.yaml` gives (every scalar as its text): block mappings with plain or quoted
+/// keys, plain and quoted scalars, one-line flow mappings and sequences of scalars, block sequences
+/// of scalars. Anything else — comments, anchors, tags, block scalars, multi-line scalars, escapes,
+/// tabs, CR, duplicate keys, odd indentation — gives nil, and the general YAML parser reads the file.
+/// Building Yams' node tree and converting it was three quarters of a large pnpm lock's time.
+///
+/// No recursion and no aliases: nesting is bounded by the line's indentation, values by the size,
+/// both already checked by `DocumentLimits.checkYAML` before this runs.
+public enum PnpmLockReader {
+    private final class Frame {
+        let indent: Int
+        let key: String?
+        var mapping: [String: Any] = [:]
+        var sequence: [Any]?
+        init(indent: Int, key: String?, isSequence: Bool) {
+            self.indent = indent
+            self.key = key
+            sequence = isSequence ? [] : nil
+        }
+        var value: Any { sequence.map { $0 as Any } ?? mapping }
+    }
+
+    public static func tree(_ bytes: [UInt8]) -> [String: Any]? {
+        guard !bytes.isEmpty, plainText(bytes), String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        var stack = [Frame(indent: -1, key: nil, isSequence: false)]
+        var pending: (key: String, indent: Int)?
+        var start = 0
+        let count = bytes.count
+        var sawContent = false
+
+        /// Closes the innermost frame into its parent.
+        func pop() -> Bool {
+            guard stack.count > 1, let frame = stack.popLast(), let key = frame.key, let parent = stack.last,
+                  parent.sequence == nil, parent.mapping[key] == nil else { return false }
+            parent.mapping[key] = frame.value
+            return true
+        }
+
+        while start < count {
+            var end = start
+            while end < count, bytes[end] != 0x0A { end += 1 }
+            let line = bytes[start..<end]
+            start = end + 1
+            var indent = 0
+            while line.startIndex + indent < line.endIndex, line[line.startIndex + indent] == 0x20 { indent += 1 }
+            let content = line[(line.startIndex + indent)...]
+            guard let first = content.first else { continue }   // a blank line
+            if first == UInt8(ascii: "#") || first == UInt8(ascii: "%") { return nil }
+            if content.starts(with: Array("---".utf8)) || content.starts(with: Array("...".utf8)) { return nil }
+            sawContent = true
+            let isItem = first == UInt8(ascii: "-") && (content.count == 1 || content[content.startIndex + 1] == 0x20)
+            if let open = pending {
+                pending = nil
+                if indent > open.indent {
+                    stack.append(Frame(indent: indent, key: open.key, isSequence: isItem))
+                } else {
+                    // `key:` and nothing under it: YAML's null, whose text is empty.
+                    guard let top = stack.last, top.sequence == nil, top.mapping[open.key] == nil else { return nil }
+                    top.mapping[open.key] = ""
+                }
+            }
+            while let top = stack.last, indent < top.indent {
+                guard pop() else { return nil }
+            }
+            guard let top = stack.last, indent == top.indent || (stack.count == 1 && indent == 0) else { return nil }
+            if stack.count == 1 && top.indent == -1 {
+                // The root mapping's entries start at column 0.
+                guard indent == 0 else { return nil }
+            }
+            if let sequence = top.sequence {
+                guard isItem, content.count > 2, let item = scalar(content.dropFirst(2), flow: false) else { return nil }
+                top.sequence = sequence + [item]
+                continue
+            }
+            guard !isItem, let (key, rest) = mappingKey(content) else { return nil }
+            if top.mapping[key] != nil { return nil }
+            let value = rest.drop { $0 == 0x20 }
+            if value.isEmpty {
+                pending = (key, indent)
+                continue
+            }
+            guard let parsed = self.value(value) else { return nil }
+            top.mapping[key] = parsed
+        }
+        guard sawContent else { return nil }
+        if let open = pending {
+            guard let top = stack.last, top.sequence == nil, top.mapping[open.key] == nil else { return nil }
+            top.mapping[open.key] = ""
+        }
+        while stack.count > 1 {
+            guard pop() else { return nil }
+        }
+        return stack.first?.mapping
+    }
+
+    /// Printable text with `\n` line breaks only: no tab, CR, control character, BOM or non-character,
+    /// and none of the line breaks YAML 1.1 also knows (NEL, U+2028, U+2029), whose handling is libyaml's.
+    private static func plainText(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        let count = bytes.count
+        while i < count {
+            let b = bytes[i]
+            if b < 0x80 {
+                if (b < 0x20 && b != 0x0A) || b == 0x7F { return false }
+            } else if b == 0xC2 {
+                if i + 1 < count, (0x80...0x9F).contains(bytes[i + 1]) { return false }
+            } else if b == 0xE2 {
+                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return false }
+            } else if b == 0xEF {
+                if i + 2 < count, (bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF) || (bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) { return false }
+            }
+            i += 1
+        }
+        return true
+    }
+
+    /// Whether two plain trees are the same (for checking this reader against the general parser).
+    public static func sameTree(_ a: Any, _ b: Any) -> Bool {
+        switch (a, b) {
+        case let (x as String, y as String): return x == y
+        case let (x as [Any], y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { sameTree($0, $1) }
+        case let (x as [String: Any], y as [String: Any]):
+            return x.count == y.count && x.allSatisfy { key, value in y[key].map { sameTree(value, $0) } ?? false }
+        default: return false
+        }
+    }
+
+    /// `key:` or `key: rest` at the start of `content`: the key's text and what follows the colon.
+    private static func mappingKey(_ content: ArraySlice<UInt8>) -> (String, ArraySlice<UInt8>)? {
+        guard let first = content.first else { return nil }
+        if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") {
+            guard let (key, after) = quoted(content), after.first == UInt8(ascii: ":"),
+                  after.count == 1 || after[after.startIndex + 1] == 0x20 else { return nil }
+            return (key, after.dropFirst())
+        }
+        guard isPlainStart(content) else { return nil }
+        var i = content.startIndex
+        while i < content.endIndex {
+            if content[i] == UInt8(ascii: ":"), i + 1 == content.endIndex || content[i + 1] == 0x20 {
+                let key = content[content.startIndex..<i]
+                guard let last = key.last, last != 0x20, !contains(key, " #") else { return nil }
+                return (String(decoding: key, as: UTF8.self), content[(i + 1)...])
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// A value after `key: `: a scalar, or a one-line flow mapping or sequence of scalars.
+    private static func value(_ text: ArraySlice<UInt8>) -> Any? {
+        guard let first = text.first else { return nil }
+        if first == UInt8(ascii: "{") || first == UInt8(ascii: "[") { return flow(text) }
+        return scalar(text, flow: false)
+    }
+
+    /// A whole plain or quoted scalar (trailing spaces allowed), as its text.
+    private static func scalar(_ text: ArraySlice<UInt8>, flow: Bool) -> String? {
+        guard let first = text.first else { return nil }
+        if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") {
+            guard let (value, after) = quoted(text), after.allSatisfy({ $0 == 0x20 }) else { return nil }
+            return value
+        }
+        guard isPlainStart(text) else { return nil }
+        var end = text.endIndex
+        while end > text.startIndex, text[end - 1] == 0x20 { end -= 1 }
+        let body = text[text.startIndex..<end]
+        // `: ` or ` #` would make it something else; flow indicators end a plain scalar in flow context.
+        guard !contains(body, ": "), !contains(body, " #"), body.last != UInt8(ascii: ":") else { return nil }
+        // In flow context libyaml takes `?` and `:` as indicators wherever they start a token, and `?` also ends a plain scalar.
+        if flow, body.first == UInt8(ascii: "?") || body.first == UInt8(ascii: ":") || body.contains(where: { "?,[]{}".utf8.contains($0) }) { return nil }
+        return String(decoding: body, as: UTF8.self)
+    }
+
+    /// A plain scalar may not start with an indicator (`-`, `?`, `:` only when followed by a space).
+    private static func isPlainStart(_ text: ArraySlice<UInt8>) -> Bool {
+        guard let first = text.first else { return false }
+        if "[]{},#&*!|>'\"%@`".utf8.contains(first) { return false }
+        if first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":") {
+            return text.count > 1 && text[text.startIndex + 1] != 0x20
+        }
+        return first != 0x20
+    }
+
+    /// A quoted scalar at the start of `text`, on one line: its value and what follows the closing quote.
+    /// Double-quoted ones with escapes are left to the general parser.
+    private static func quoted(_ text: ArraySlice<UInt8>) -> (String, ArraySlice<UInt8>)? {
+        guard let quote = text.first else { return nil }
+        var value: [UInt8] = []
+        var i = text.startIndex + 1
+        while i < text.endIndex {
+            let b = text[i]
+            if quote == UInt8(ascii: "\""), b == UInt8(ascii: "\\") { return nil }
+            if b == quote {
+                if quote == UInt8(ascii: "'"), i + 1 < text.endIndex, text[i + 1] == quote {
+                    value.append(quote)
+                    i += 2
+                    continue
+                }
+                return (String(decoding: value, as: UTF8.self), text[(i + 1)...])
+            }
+            value.append(b)
+            i += 1
+        }
+        return nil
+    }
+
+    /// `{a: b, c: 'd'}` or `[a, b]` on one line, of scalars only.
+    private static func flow(_ text: ArraySlice<UInt8>) -> Any? {
+        guard let open = text.first else { return nil }
+        let isMapping = open == UInt8(ascii: "{")
+        let close = isMapping ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        var mapping: [String: Any] = [:], sequence: [Any] = []
+        var rest = text.dropFirst().drop { $0 == 0x20 }
+        if rest.first == close {
+            return rest.dropFirst().allSatisfy({ $0 == 0x20 }) ? (isMapping ? mapping as Any : sequence as Any) : nil
+        }
+        while true {
+            var key: String?
+            if isMapping {
+                guard let (k, after) = flowItem(rest, key: true), after.first == UInt8(ascii: ":"),
+                      after.count > 1, after[after.startIndex + 1] == 0x20, mapping[k] == nil else { return nil }
+                key = k
+                rest = after.dropFirst().drop { $0 == 0x20 }
+            }
+            guard let (item, after) = flowItem(rest, key: false) else { return nil }
+            if let key { mapping[key] = item } else { sequence.append(item) }
+            rest = after.drop { $0 == 0x20 }
+            guard let next = rest.first else { return nil }
+            if next == close {
+                guard rest.dropFirst().allSatisfy({ $0 == 0x20 }) else { return nil }
+                return isMapping ? mapping as Any : sequence as Any
+            }
+            guard next == UInt8(ascii: ","), rest.count > 1, rest[rest.startIndex + 1] == 0x20 else { return nil }
+            rest = rest.dropFirst().drop { $0 == 0x20 }
+        }
+    }
+
+    /// One scalar inside a flow collection: quoted, or plain up to `,` `}` `]` (or `: ` for a key).
+    private static func flowItem(_ text: ArraySlice<UInt8>, key: Bool) -> (String, ArraySlice<UInt8>)? {
+        guard let first = text.first else { return nil }
+        if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") { return quoted(text) }
+        var i = text.startIndex
+        while i < text.endIndex {
+            let b = text[i]
+            if b == UInt8(ascii: ",") || b == UInt8(ascii: "}") || b == UInt8(ascii: "]") { break }
+            if b == UInt8(ascii: ":"), i + 1 < text.endIndex, text[i + 1] == 0x20 || text[i + 1] == UInt8(ascii: ",") || text[i + 1] == UInt8(ascii: "}") {
+                guard key else { return nil }
+                break
+            }
+            i += 1
+        }
+        guard let value = scalar(text[text.startIndex..<i], flow: true), !value.isEmpty else { return nil }
+        return (value, text[i...])
+    }
+
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return false }
+        var i = bytes.startIndex
+        while i + pattern.count <= bytes.endIndex {
+            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return true }
+            i += 1
+        }
+        return false
     }
 }

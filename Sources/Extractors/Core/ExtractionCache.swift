@@ -1,0 +1,108 @@
+import Foundation
+import FnauditModel
+
+/// Monorepos hold many byte-identical copies of the same large lockfile: within one run each is
+/// parsed once and the result is moved to each copy's location.
+///
+/// Only results that depend on the bytes alone are kept: the extraction read no sibling (parent
+/// POMs, `-r` includes, the package.json beside a yarn.lock), no message or note names the file's
+/// path, and it found nothing but packages and issues. A hit compares the bytes in full, so a
+/// hash collision cannot hand over another file's packages. Memory is bounded by `maxBytes`.
+final class ExtractionCache: @unchecked Sendable {
+    /// Smaller files parse faster than they hash and compare.
+    static let minimumSize = 16 << 10
+    private let maxBytes: Int
+    private var held = 0
+    private var entries: [Key: [(contents: [UInt8], base: Location, result: Extraction)]] = [:]
+    private let lock = NSLock()
+
+    private struct Key: Hashable {
+        var extractors: [String]
+        var count: Int
+        var hash: Int
+    }
+
+    init(maxBytes: Int = 256 << 20) {
+        self.maxBytes = maxBytes
+    }
+
+    /// The extraction of `input` by `extractors`, from the cache or computed by `extract` (which
+    /// must use `input` as given: its siblings are watched for reads).
+    func extraction(of input: ExtractorInput, by extractors: [any Extractor],
+                    _ extract: (ExtractorInput) -> Extraction) -> Extraction {
+        guard input.contents.count >= ExtractionCache.minimumSize else { return extract(input) }
+        var hasher = Hasher()
+        input.contents.withUnsafeBytes { hasher.combine(bytes: $0) }
+        let key = Key(extractors: extractors.map(\.id.displayName), count: input.contents.count, hash: hasher.finalize())
+        lock.lock()
+        let candidates = entries[key] ?? []
+        lock.unlock()
+        if let hit = candidates.first(where: { $0.contents == input.contents }) {
+            return ExtractionCache.move(hit.result, from: hit.base, to: input.location)
+        }
+        let watched = WatchedSiblings(input.siblings)
+        var watchedInput = input
+        watchedInput.siblings = watched
+        let result = extract(watchedInput)
+        guard !watched.wasUsed, ExtractionCache.dependsOnBytesAlone(result, path: input.path) else { return result }
+        lock.lock()
+        defer { lock.unlock() }
+        if held + input.contents.count <= maxBytes {
+            held += input.contents.count
+            entries[key, default: []].append((input.contents, input.location, result))
+        }
+        return result
+    }
+
+    private static func dependsOnBytesAlone(_ result: Extraction, path: String) -> Bool {
+        guard result.unidentified.isEmpty, result.secrets.isEmpty, result.functions.isEmpty else { return false }
+        let base = String(PathName.base(path))
+        func names(_ text: String?) -> Bool { text.map { $0.contains(path) || (!base.isEmpty && $0.contains(base)) } ?? false }
+        return !result.issues.contains { names($0.message) } && !result.packages.contains { names($0.versionNote) }
+    }
+
+    /// The same extraction at another file: locations at the cached file move, their lines kept.
+    private static func move(_ result: Extraction, from base: Location, to target: Location) -> Extraction {
+        func moved(_ location: Location) -> Location {
+            guard location.path == base.path, location.entryChain == base.entryChain else { return location }
+            var copy = target
+            copy.line = location.line
+            return copy
+        }
+        var copy = result
+        for i in copy.packages.indices { copy.packages[i].locations = copy.packages[i].locations.map(moved) }
+        for i in copy.issues.indices { copy.issues[i].location = moved(copy.issues[i].location) }
+        return copy
+    }
+}
+
+/// Siblings that remember whether an extractor asked for any.
+private final class WatchedSiblings: SiblingFiles, @unchecked Sendable {
+    private let inner: SiblingFiles
+    private let lock = NSLock()
+    private var used = false
+
+    init(_ inner: SiblingFiles) { self.inner = inner }
+
+    var wasUsed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return used
+    }
+
+    private func mark() {
+        lock.lock()
+        used = true
+        lock.unlock()
+    }
+
+    func read(_ path: String) throws -> [UInt8] {
+        mark()
+        return try inner.read(path)
+    }
+
+    func kind(of path: String) -> SiblingKind? {
+        mark()
+        return inner.kind(of: path)
+    }
+}
