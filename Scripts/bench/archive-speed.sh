@@ -19,15 +19,8 @@ ZIP=$WORK/polyglot.zip
 DB=$WORK/advisories.db
 [ -f "$DB" ] || $BIN db build --db "$DB" >/dev/null 2>&1
 
-best() {   # command... → "seconds rssMB", best of 3
-  local best=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r secs rss < <(tail -n 1 "$WORK/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < ${best%% *})}"; then best="$secs $rss"; fi
-  done
-  echo "$best"
-}
+source Scripts/bench/best-of-3.sh
+best() { best_of_3 "$@"; }
 row() {   # label, "seconds rss", reference seconds
   local secs=${2%% *} rss=${2##* }
   printf '%-52s %6.2f s  %6.2fx  %7.1f MB\n' "$1" "$secs" "$(awk "BEGIN{print $secs/$3}")" "$(awk "BEGIN{print $rss/1024}")"

@@ -13,14 +13,11 @@ WORK=.build/bench
 python3 Scripts/bench/make-inputs.py "$WORK" >/dev/null
 DB="$WORK/advisories.db"
 
+source Scripts/bench/best-of-3.sh
 measure() {   # label, command...
   local label=$1; shift
-  local best=""
-  for _ in 1 2 3; do
-    /usr/bin/time -f "%e %M" -o "$WORK/time.txt" "$@" >/dev/null 2>&1 || true
-    read -r secs rss < <(tail -n 1 "$WORK/time.txt")
-    if [ -z "$best" ] || awk "BEGIN{exit !($secs < ${best%% *})}"; then best="$secs $rss"; fi
-  done
+  local best
+  best=$(best_of_3 "$@")
   printf '%-44s %6.2f s  %7.1f MB peak RSS\n' "$label" "${best%% *}" "$(awk "BEGIN{print ${best##* }/1024}")"
 }
 
