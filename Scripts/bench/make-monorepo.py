@@ -21,7 +21,7 @@ parser.add_argument("--projects", type=int, default=300)
 args = parser.parse_args()
 corpus = os.path.abspath(args.corpus)
 if not os.path.isdir(corpus):
-    corpus = "/work/shared/corpus/lockfiles"
+    sys.exit(f"no corpus of lockfiles at {corpus} (../shared beside the repository, or --corpus DIR)")
 stamp = os.path.join(args.out, ".generated")
 params = f"v1 projects={args.projects}\n"
 if os.path.exists(stamp) and open(stamp).read() == params:
