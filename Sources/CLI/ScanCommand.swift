@@ -92,6 +92,11 @@ struct InputOptions: ParsableArguments {
         if (!layers.isEmpty || runtime != nil || handler != nil) && paths.count != 1 {
             throw ValidationError("--layer, --runtime and --handler describe one function: give its code as the only path")
         }
+        // A typo would silently change which copies load (no search path for an unknown runtime).
+        if let runtime, runtime.range(of: #"^(python3\.[0-9]+|nodejs[0-9]+\.x|java[0-9]+(\.al2)?|provided(\.al2(023)?)?|dotnet[0-9]+|ruby[0-9]+\.[0-9]+|go1\.x)$"#,
+                                      options: .regularExpression) == nil {
+            throw ValidationError("--runtime \(runtime.debugDescription): not a Lambda runtime identifier (python3.12, nodejs20.x, java21, provided.al2023, …)")
+        }
     }
 
     /// The request these options describe; `progress` draws the bar.

@@ -48,10 +48,12 @@ public enum DeploymentView {
     /// archives by path: each location is looked up by its path and its ancestors, not compared
     /// with every function (a monorepo has hundreds of functions and tens of thousands of copies).
     static func copiesByFunction(_ definitions: [FunctionDefinition], packages: [Package]) -> [[Copy]] {
-        var index: [String: [(function: Int, part: Int)]] = [:]
+        var index: [String: [(function: Int, part: Int, root: CodeArtifact)]] = [:]
         for (function, definition) in definitions.enumerated() {
             for (part, artifact) in ([definition.artifact] + definition.layers.map(\.artifact)).enumerated() where artifact.isOnDisk {
-                index[artifact.path, default: []].append((function, part))
+                index[artifact.path, default: []].append((function, part, artifact))
+                // The folder it was built from holds the same copies: they belong to this part too.
+                for source in artifact.sources { index[source, default: []].append((function, part, CodeArtifact(kind: .directory, path: source))) }
             }
         }
         var copies = Array(repeating: [Copy](), count: definitions.count)
@@ -59,14 +61,12 @@ public enum DeploymentView {
         for package in packages {
             for location in package.locations {
                 // The last part that holds it, per function: a layer folder inside the code folder belongs to the layer.
-                var best: [Int: Int] = [:]
+                var best: [Int: (part: Int, root: CodeArtifact)] = [:]
                 for key in ancestors(of: location.path) {
-                    for (function, part) in index[key] ?? [] where part > (best[function] ?? -1) { best[function] = part }
+                    for (function, part, root) in index[key] ?? [] where part > (best[function]?.part ?? -1) { best[function] = (part, root) }
                 }
-                for (function, part) in best {
-                    let definition = definitions[function]
-                    let artifact = part == 0 ? definition.artifact : definition.layers[part - 1].artifact
-                    guard let inside = relativePath(of: location, in: artifact) else { continue }
+                for (function, (part, root)) in best {
+                    guard let inside = relativePath(of: location, in: root) else { continue }
                     let placement = place(package, at: inside)
                     copies[function].append(Copy(package: package, location: location,
                                                  folder: placement.folder.map { join(part == 0 ? "/var/task" : "/opt", $0) },
@@ -148,7 +148,8 @@ public enum DeploymentView {
         let order = Dictionary(packages.enumerated().map { ($0.element.identity, $0.offset) }, uniquingKeysWith: { a, _ in a })
         let effectiveList = effective.keys.sorted { (order[$0] ?? 0) < (order[$1] ?? 0) }
         shadowed.sort { ($0.location, $0.purl) < ($1.location, $1.purl) }
-        return (FunctionView(definition: definition, effective: effectiveList, shadowed: shadowed, notes: notes), effective, covered)
+        return (FunctionView(definition: definition, effective: effectiveList, shadowed: shadowed, notes: notes,
+                             effectiveLocations: effective.mapValues { $0.sorted() }), effective, covered)
     }
 
     /// The path of a package's evidence inside a function's code or layer, or nil when it is elsewhere.

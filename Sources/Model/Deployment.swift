@@ -22,11 +22,15 @@ public struct CodeArtifact: Hashable, Codable, Sendable {
     public var path: String
     /// Why it is not scanned, for the kinds that are not.
     public var reason: String?
+    /// Folders whose content was packaged into this artifact (a layer's `ContentUri` or `path` when
+    /// its build output is read): their copies are this artifact's copies, not code outside every function.
+    public var sources: [String] = []
 
-    public init(kind: Kind, path: String, reason: String? = nil) {
+    public init(kind: Kind, path: String, reason: String? = nil, sources: [String] = []) {
         self.kind = kind
         self.path = path
         self.reason = reason
+        self.sources = sources
     }
 
     public var isOnDisk: Bool { kind == .directory || kind == .archive }
@@ -135,12 +139,16 @@ public struct FunctionView: Sendable {
     public var shadowed: [ShadowedCopy]
     /// Things worth knowing about this function (a Java artifact at two versions, a layer not on disk).
     public var notes: [String]
+    /// Where each effective package's loading copies are, in this function.
+    public var effectiveLocations: [PackageIdentity: [Location]]
 
-    public init(definition: FunctionDefinition, effective: [PackageIdentity], shadowed: [ShadowedCopy], notes: [String]) {
+    public init(definition: FunctionDefinition, effective: [PackageIdentity], shadowed: [ShadowedCopy], notes: [String],
+                effectiveLocations: [PackageIdentity: [Location]] = [:]) {
         self.definition = definition
         self.effective = effective
         self.shadowed = shadowed
         self.notes = notes
+        self.effectiveLocations = effectiveLocations
     }
 
     /// Whether the function's code could be read at all.

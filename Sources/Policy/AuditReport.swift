@@ -163,6 +163,17 @@ public struct AuditReport: Sendable {
         return activeFindings.filter { effective.contains($0.package.identity) }
     }
 
+    /// The same findings, each located at the copies that load in this function (not a shadowed
+    /// copy of the same package elsewhere), for reports that show one function at a time.
+    public func locatedFindings(of function: FunctionView) -> [Finding] {
+        findings(of: function).map { finding in
+            guard let locations = function.effectiveLocations[finding.package.identity], !locations.isEmpty else { return finding }
+            var located = finding
+            located.package.locations = locations
+            return located
+        }
+    }
+
     /// Every finding, suppressed ones included, that passes the display filter: what machine formats list.
     public var displayedFindings: [Finding] {
         findings.filter { finding in

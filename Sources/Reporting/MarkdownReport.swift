@@ -21,7 +21,7 @@ public enum MarkdownReport {
                 let d = function.definition
                 inFunctions.formUnion(function.effective)
                 let shownKeys = Set(active.map(AuditReport.key(of:)))
-                let findings = report.findings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
+                let findings = report.locatedFindings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
                 let counts = Severity.allCases.reversed().compactMap { severity -> String? in
                     let n = findings.filter { $0.severity == severity }.count
                     return n == 0 ? nil : "\(n) \(severity.rawValue)"
@@ -31,7 +31,7 @@ public enum MarkdownReport {
                     + (d.layers.isEmpty ? "" : "; layers: " + d.layers.map { escape($0.name) }.joined(separator: ", "))
                 out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"); " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
                     : "; not scanned: \(escape(d.artifact.reason ?? "code not on disk"))"
-                if !function.shadowed.isEmpty { out += "; \(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load" }
+                if !function.shadowed.isEmpty { out += "; \(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y never loads" : "ies never load")" }
                 out += "\n\n" + permissions(function, report, hasFindings: !findings.isEmpty) + table(findings, report)
             }
             let outside = active.filter { !inFunctions.contains($0.package.identity) }

@@ -97,7 +97,7 @@ public enum TableReport {
         // Functions whose permissions elevate their findings come first (Docs/IAM.md).
         for function in PermissionsText.ordered(report) {
             let d = function.definition
-            let findings = report.findings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
+            let findings = report.locatedFindings(of: function).filter { shownKeys.contains(AuditReport.key(of: $0)) }
             inFunctions.formUnion(function.effective)
             let counts = Severity.allCases.reversed().compactMap { severity -> String? in
                 let n = findings.filter { $0.severity == severity }.count
@@ -109,7 +109,7 @@ public enum TableReport {
             var status: [String] = []
             if !function.isScanned { status.append("not scanned: \(d.artifact.reason ?? "code not on disk")") } else { status.append(findings.isEmpty ? "\(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"), no known vulnerabilities"
                           : "\(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"); " + counts.joined(separator: ", ")) }
-            if !function.shadowed.isEmpty { status.append("\(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y" : "ies") never load") }
+            if !function.shadowed.isEmpty { status.append("\(function.shadowed.count) shadowed cop\(function.shadowed.count == 1 ? "y never loads" : "ies never load")") }
             out += wrap(DisplayText.escaped(status.joined(separator: "; ")), width, indent: "   ") + "\n"
             for note in function.notes where function.isScanned {
                 out += wrap(DisplayText.escaped("note: " + note), width, indent: "   ") + "\n"
@@ -328,7 +328,7 @@ public enum TableReport {
     public static func summaryLine(_ report: AuditReport) -> String {
         let counts = report.packageCounts()
         let perEcosystem = Ecosystem.allCases.compactMap { e in counts[e].map { "\(e.rawValue) \($0)" } }.joined(separator: ", ")
-        var line = "Scanned \(report.packages.count) packages" + (perEcosystem.isEmpty ? "" : " (\(perEcosystem))")
+        var line = "Scanned \(report.packages.count) package\(report.packages.count == 1 ? "" : "s")" + (perEcosystem.isEmpty ? "" : " (\(perEcosystem))")
         let findingCounts = report.findingCounts()
         let severities = Severity.allCases.reversed().compactMap { s in findingCounts[s].map { "\($0) \(s.rawValue)" } }
         let active = report.activeFindings.count

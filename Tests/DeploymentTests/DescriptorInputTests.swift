@@ -2,6 +2,7 @@ import XCTest
 import FnauditAudit
 import FnauditModel
 import FnauditPolicy
+import TestSupport
 
 /// Descriptors are input like any other: a broken one is one error naming it, a file that only
 /// shares a descriptor's name is not an error, and nothing a template says reaches outside the scan.
@@ -88,5 +89,47 @@ final class DescriptorInputTests: XCTestCase {
         let report = inventory()
         XCTAssertEqual(report.functions.first?.definition.artifact.kind, .directory)
         XCTAssertEqual(report.functions.first?.effective.count, 1)
+    }
+
+    /// Found by trying the product as a new user: `!Sub` paths, conditional layers, and a layer's
+    /// source folder beside its packaged zip.
+    func testSubPathsConditionalLayersAndLayerSources() throws {
+        try write("sam/template.yaml", """
+            Conditions:
+              IsProd: !Equals [!Ref Stage, prod]
+            Resources:
+              Fn:
+                Type: AWS::Serverless::Function
+                Properties:
+                  CodeUri: !Sub "src/"
+                  Runtime: python3.12
+                  Layers: [!If [IsProd, !Ref A, !Ref B]]
+              A: {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: a/}}
+              B: {Type: AWS::Serverless::LayerVersion, Properties: {ContentUri: b/}}
+            """)
+        try write("sam/src/requirements.txt", "requests==2.31.0\n")
+        // A Serverless layer whose `path` was zipped by `sls package`: the folder is the zip's content.
+        try write("sls/serverless.yml", """
+            service: svc
+            provider: {name: aws, runtime: nodejs20.x}
+            layers: {libs: {path: layer-src}}
+            functions: {f: {handler: index.h, layers: [{Ref: LibsLambdaLayer}]}}
+            """)
+        try write("sls/layer-src/nodejs/node18/node_modules/minimist/package.json", #"{"name": "minimist", "version": "1.2.5"}"#)
+        let zip = root.appendingPathComponent("sls/.serverless/libs.zip")
+        try FileManager.default.createDirectory(at: zip.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let zipped = try Tool.run(["bash", "-c", "cd '\(root.appendingPathComponent("sls/layer-src").path)' && zip -qr '\(zip.path)' ."])
+        XCTAssertEqual(zipped.status, 0, zipped.stderr)
+        let report = inventory()
+        XCTAssertEqual(report.errors, [])
+        let fn = try XCTUnwrap(report.functions.first { $0.definition.name == "Fn" })
+        XCTAssertEqual(fn.definition.artifact.kind, .directory, "!Sub with nothing to substitute is a path")
+        XCTAssertEqual(fn.effective.count, 1)
+        XCTAssertEqual(fn.definition.layers.first?.artifact.kind, .missing)
+        XCTAssertTrue(fn.definition.layers.first?.name.contains("Fn::If IsProd: A or B") ?? false, "\(fn.definition.layers)")
+        let minimist = try XCTUnwrap(report.packages.first { $0.name == "minimist" })
+        XCTAssertEqual(minimist.locations.count, 2, "the zip's copy and the source folder's")
+        XCTAssertTrue(report.shadowedPackages.contains(minimist.identity),
+                      "node18 is not on nodejs20.x's path, in the zip and in the folder it was zipped from")
     }
 }

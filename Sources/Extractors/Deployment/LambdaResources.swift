@@ -41,8 +41,7 @@ struct LambdaResources {
                 if let target = template.referencedResource(value), let layer = layers[target] {
                     return LayerReference(name: target, artifact: layer)
                 }
-                let name = template.string(value) ?? ((value as? [String: Any])?["Fn::Sub"] as? String) ?? "an unresolved layer reference"
-                return LayerReference(name: name, artifact: CodeArtifact(kind: .remote, path: name, reason: "a layer outside this template: not on disk"))
+                return externalLayer(value)
             }
             var definition = FunctionDefinition(
                 name: id, framework: framework, path: (resource.dictionary("Metadata")?.string("aws:cdk:path")),
@@ -55,17 +54,31 @@ struct LambdaResources {
 
     /// `CodeUri`/`ContentUri`/`Code`/`Content` as written: a local path, an S3 location, inline code.
     private func code(_ value: Any?) -> CodeArtifact {
+        // A path first: `!Sub "src/"` or a parameter's default is as good as a plain string.
+        if let path = template.string(value) { return tree.artifact(path) }
         if let object = value as? [String: Any] {
             if object["ZipFile"] != nil { return CodeArtifact(kind: .inline, path: "ZipFile", reason: "inline code in the template: no packages to read") }
             if let image = object["ImageUri"] { return CodeArtifact(kind: .image, path: template.string(image) ?? "", reason: "a container image: not read") }
-            let bucket = template.string(object["Bucket"] ?? object["S3Bucket"]) ?? "?"
-            let key = template.string(object["Key"] ?? object["S3Key"]) ?? "?"
-            return CodeArtifact(kind: .remote, path: "s3://\(bucket)/\(key)", reason: "code in S3: not on disk")
+            if let bucket = object["Bucket"] ?? object["S3Bucket"] {
+                let key = template.string(object["Key"] ?? object["S3Key"]) ?? "?"
+                return CodeArtifact(kind: .remote, path: "s3://\(template.string(bucket) ?? "?")/\(key)", reason: "code in S3: not on disk")
+            }
         }
-        guard let path = template.string(value) else {
-            return CodeArtifact(kind: .missing, path: "", reason: value == nil ? "the template names no code" : "a code location that cannot be resolved offline")
+        return CodeArtifact(kind: .missing, path: "", reason: value == nil ? "the template names no code" : "a code location that cannot be resolved offline")
+    }
+
+    /// A `Layers` entry that is no layer of this template: an ARN (another stack or account), a
+    /// condition (`Fn::If`, not evaluated offline: both candidates are named), or something unresolved.
+    private func externalLayer(_ value: Any?) -> LayerReference {
+        if let name = template.string(value) ?? ((value as? [String: Any])?["Fn::Sub"] as? String) {
+            return LayerReference(name: name, artifact: CodeArtifact(kind: .remote, path: name, reason: "a layer outside this template: not on disk"))
         }
-        return tree.artifact(path)
+        if let branches = (value as? [String: Any])?["Fn::If"] as? [Any], branches.count == 3 {
+            let candidates = branches.dropFirst().map { template.referencedResource($0) ?? template.string($0) ?? "?" }
+            let name = "Fn::If \(branches.first.map { "\($0)" } ?? "?"): \(candidates.joined(separator: " or "))"
+            return LayerReference(name: name, artifact: CodeArtifact(kind: .missing, path: name, reason: "a conditional layer: the condition is not evaluated offline"))
+        }
+        return LayerReference(name: "a layer reference", artifact: CodeArtifact(kind: .missing, path: "", reason: "a layer reference that cannot be resolved offline"))
     }
 }
 

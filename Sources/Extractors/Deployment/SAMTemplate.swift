@@ -21,8 +21,17 @@ enum SAMTemplate {
         // A template without Lambda resources (a VPC stack, an unrelated `template.json`) says nothing here.
         guard !lambda.isEmpty else { return [] }
         let framework: DeploymentFramework = .sam
-        return LambdaResources(template: template, framework: framework, tree: tree).functions { id, _ in
-            tree.kind(buildFolder + "/" + id) == .directory ? tree.artifact(buildFolder + "/" + id) : nil
+        let globals = template.functionGlobals
+        return LambdaResources(template: template, framework: framework, tree: tree).functions { id, resource in
+            guard tree.kind(buildFolder + "/" + id) == .directory else { return nil }
+            var built = tree.artifact(buildFolder + "/" + id)
+            // What `sam build` built it from, unless that is the whole project folder.
+            let properties = resource.dictionary("Properties") ?? [:]
+            if let source = template.string(properties["CodeUri"] ?? properties["ContentUri"] ?? globals["CodeUri"]),
+               let relative = tree.relative(source), relative != base, tree.kind(source) == .directory {
+                built.sources = [container.displayPrefix + relative]
+            }
+            return built
         }
     }
 }
@@ -85,8 +94,13 @@ enum ServerlessProject {
         for (name, value) in (config.dictionary("layers") ?? [:]).sorted(by: { $0.key < $1.key }) {
             let definition = value as? [String: Any] ?? [:]
             let packaged = ".serverless/\(name).zip"
-            let artifact = tree.kind(packaged) == .file ? tree.artifact(packaged)
+            var artifact = tree.kind(packaged) == .file ? tree.artifact(packaged)
                 : definition.dictionary("package")?.string("artifact").map(tree.artifact) ?? tree.artifact(definition.string("path") ?? name)
+            // The layer's `path` is what `sls package` zipped: its copies are the zip's.
+            if artifact.kind == .archive, let path = definition.string("path"), let relative = tree.relative(path),
+               relative != tree.base, tree.kind(path) == .directory {
+                artifact.sources = [container.displayPrefix + relative]
+            }
             layers[logicalId(name) + "LambdaLayer"] = LayerReference(name: name, artifact: artifact)
         }
 
