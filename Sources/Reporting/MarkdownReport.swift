@@ -26,7 +26,8 @@ public enum MarkdownReport {
                     let n = findings.filter { $0.severity == severity }.count
                     return n == 0 ? nil : "\(n) \(severity.rawValue)"
                 }
-                out += "#### \(escape(d.name))\n\n"
+                let twin = report.functions.filter { $0.definition.name == d.name }.count > 1
+                out += "#### \(escape(d.name))" + (twin ? " (\(escape(TableReport.shortPath(d.descriptor, report))))" : "") + "\n\n"
                 out += "\(escape(d.framework.rawValue)), \(escape(d.runtime ?? "runtime unknown"))"
                     + (d.layers.isEmpty ? "" : "; layers: " + d.layers.map { escape($0.name) }.joined(separator: ", "))
                 out += function.isScanned ? "; \(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"); " + (counts.isEmpty ? "no known vulnerabilities" : counts.joined(separator: ", "))
@@ -36,6 +37,16 @@ public enum MarkdownReport {
             }
             let outside = active.filter { !inFunctions.contains($0.package.identity) }
             if !outside.isEmpty { out += "#### Outside the functions\n\n" + table(outside, report) }
+            let onShadowed = report.displayedFindings.filter { report.isShadowed($0) && report.suppression(of: $0) == nil }
+            if !onShadowed.isEmpty {
+                out += "<details><summary>\(onShadowed.count) on shadowed copies only (they never load; not counted)</summary>\n\n| Package | Vulnerabilities | Why it never loads |\n|---|---|---|\n"
+                for (identity, findings) in Dictionary(grouping: onShadowed, by: { $0.package.identity }).sorted(by: { $0.key < $1.key }) {
+                    guard let package = findings.first?.package else { continue }
+                    out += "| \(escape(package.name)) \(escape(package.version)) | \(findings.map { escape($0.id) }.sorted().joined(separator: ", ")) | "
+                        + escape(TableReport.shadowReasons(identity, report).joined(separator: "; ")) + " |\n"
+                }
+                out += "\n</details>\n\n"
+            }
         }
         let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
         if !suppressed.isEmpty {

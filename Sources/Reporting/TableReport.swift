@@ -105,6 +105,8 @@ public enum TableReport {
             }
             var facts = [d.framework.rawValue, d.runtime ?? "runtime unknown"]
             if !d.layers.isEmpty { facts.append("layers: " + d.layers.map(\.name).joined(separator: ", ")) }
+            // Two projects in one tree can both have an `ApiFunction`: the template tells them apart.
+            if report.functions.filter({ $0.definition.name == d.name }).count > 1 { facts.append(shortPath(d.descriptor, report)) }
             out += "\n" + fit(DisplayText.escaped("── \(d.name) (\(facts.joined(separator: "; ")))"), width) + "\n"
             var status: [String] = []
             if !function.isScanned { status.append("not scanned: \(d.artifact.reason ?? "code not on disk")") } else { status.append(findings.isEmpty ? "\(function.effective.count) package\(function.effective.count == 1 ? " loads" : "s load"), no known vulnerabilities"
