@@ -185,6 +185,10 @@ public final class ArchiveReader {
         var out = [UInt8]()
         if let declared = currentDeclaredSize, declared > 0, declared <= Int64(limit) { out.reserveCapacity(Int(declared)) }
         let compressedStart = compressedBytesConsumed
+        // A compressed tar is one stream: an entry that repeats an earlier one costs almost no
+        // compressed bytes of its own (a solid xz of two identical bundles), and read-ahead blurs
+        // which entry consumed what. There the ratio is the stream's so far; a zip's is the entry's.
+        let solid = skippingInflates
         while true {
             let n = chunk.withUnsafeMutableBytes { [handle] in archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
@@ -196,8 +200,9 @@ public final class ArchiveReader {
             guard budget(n) else { throw ReadFailure.budget }
             out.append(contentsOf: chunk[0..<n])
             if out.count > 1 << 20 {
-                let compressed = max(1, compressedBytesConsumed - compressedStart)
-                if Int64(out.count) / compressed > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
+                let ratio = solid ? archive_filter_bytes(handle, 0) / max(1, compressedBytesConsumed)
+                    : Int64(out.count) / max(1, compressedBytesConsumed - compressedStart)
+                if ratio > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
             }
         }
         return out

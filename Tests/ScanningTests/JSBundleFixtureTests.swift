@@ -73,12 +73,12 @@ final class JSBundleFixtureTests: XCTestCase {
     /// The same bundles read inside one archive: each folder's lockfile and metafile stay with its bundle.
     func testTheTarballGivesWhatTheTreesGive() throws {
         let root = try XCTUnwrap(Self.unpacked)
-        // Uncompressed: xz stores the configurations' shared code once, so inside the .tar.xz some
-        // entries expand past the compression-bomb ratio and are rightly refused.
-        let tarball = root.appendingPathComponent("all.tar").path
+        // xz stores the configurations' shared code once, so later entries cost almost no compressed
+        // bytes of their own: the ratio guard must judge the stream, not the entry (a false bomb before).
+        let tarball = root.appendingPathComponent("all.tar.xz").path
         let tar = Process()
         tar.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        tar.arguments = ["tar", "-cf", tarball, "-C", root.path] + Self.expected.keys.sorted()
+        tar.arguments = ["tar", "-cJf", tarball, "-C", root.path] + Self.expected.keys.sorted()
         try tar.run()
         tar.waitUntilExit()
         let inventory = InventoryScanner().inventory(of: [tarball])
