@@ -102,10 +102,15 @@ public enum DeploymentView {
         for copy in copies { covered[copy.package.identity, default: []].insert(copy.location) }
 
         let byName = Dictionary(grouping: copies) { "\($0.package.ecosystem.rawValue)|\($0.package.normalizedName)" }
+        // One search path per ecosystem of this function, not one per package name.
+        var searchPaths: [Ecosystem: RuntimeSearchPath?] = [:]
         for key in byName.keys.sorted() {
             guard let group = byName[key], let first = group.first else { continue }
             let ecosystem = first.package.ecosystem
-            guard let path = RuntimeSearchPath.of(ecosystem, runtime: definition.runtime, handler: definition.handler) else {
+            if searchPaths[ecosystem] == nil {
+                searchPaths[ecosystem] = .some(RuntimeSearchPath.of(ecosystem, runtime: definition.runtime, handler: definition.handler))
+            }
+            guard let path = searchPaths[ecosystem] ?? nil else {
                 for copy in group { effective[copy.package.identity, default: []].insert(copy.location) }
                 if ecosystem == .maven {
                     let versions = Set(group.map(\.package.version))

@@ -2,14 +2,13 @@ import FnauditModel
 
 /// Where a Lambda runtime looks for packages, first to last, as absolute folders of the execution
 /// environment: the function's code is `/var/task`, layers are merged into `/opt` (Docs/LAYERS.md).
-public struct RuntimeSearchPath: Sendable, Equatable {
+public struct RuntimeSearchPath: Sendable {
     /// Folders searched in order; a package found in an earlier one hides the same name in a later one.
     public var folders: [String]
     /// Folders the same runtime family would search under another version (`/opt/python/lib/python3.11/site-packages`
     /// for python3.12): packages there never load. Matched as prefixes of `/opt/python/lib/python`, `/opt/nodejs/node`.
     let otherVersionPattern: (prefix: String, suffix: String, own: String)?
 
-    public static func == (lhs: RuntimeSearchPath, rhs: RuntimeSearchPath) -> Bool { lhs.folders == rhs.folders }
 
     /// The search path of `ecosystem` in a function of `runtime` (nil: not known) whose handler is `handler`.
     public static func of(_ ecosystem: Ecosystem, runtime: String?, handler: String?) -> RuntimeSearchPath? {

@@ -126,13 +126,13 @@ public enum JSONReport {
         var notes: [String]?
         var permissions: Permissions?
 
-        init(_ f: FunctionView, report: AuditReport, withFindings: Bool) {
+        /// `purls`: every package's purl by identity, built once for all functions.
+        init(_ f: FunctionView, report: AuditReport, purls: [PackageIdentity: String], withFindings: Bool) {
             let d = f.definition
             name = d.name; framework = d.framework.rawValue; path = d.path; runtime = d.runtime; handler = d.handler
             descriptor = LocationEntry(d.descriptor)
             artifact = Artifact(kind: d.artifact.kind.rawValue, location: d.artifact.path, reason: d.artifact.reason)
             layers = d.layers.map { $0.artifact.isOnDisk ? "\($0.name) (\($0.artifact.path))" : "\($0.name) (\($0.artifact.reason ?? "not on disk"))" }
-            let purls = Dictionary(report.packages.map { ($0.identity, $0.purl) }, uniquingKeysWith: { a, _ in a })
             packages = f.effective.compactMap { purls[$0] }
             shadowed = f.shadowed.map { Shadowed(purl: $0.purl, location: LocationEntry($0.location), by: $0.byPurl, byLocation: $0.byLocation.map(LocationEntry.init), reason: $0.reason) }
             let findings = report.findings(of: f)
@@ -192,6 +192,7 @@ public enum JSONReport {
     }
 
     public static func render(_ report: AuditReport, version: String, withFindings: Bool = true) throws -> Data {
+        let functionPurls = report.functions.isEmpty ? [:] : purls(report)
         let document = Document(
             tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database.map(DatabaseEntry.init) : nil,
             // Built on all cores: a bundle can hold thousands of packages.
@@ -207,7 +208,7 @@ public enum JSONReport {
                                 SuppressionEntry(reason: a.reason, until: a.until, source: a.location.line.map { "\(a.location.path):\($0)" } ?? a.location.path)
                             })
             },
-            functions: report.functions.isEmpty ? nil : report.functions.map { FunctionEntry($0, report: report, withFindings: withFindings) },
+            functions: report.functions.isEmpty ? nil : report.functions.map { FunctionEntry($0, report: report, purls: functionPurls, withFindings: withFindings) },
             errors: report.errors.map(issue), warnings: report.warnings.map(issue),
             summary: Summary(
                 complete: report.isComplete,
@@ -278,11 +279,12 @@ public enum JSONReport {
         var out = Data()
         let displayed = report.displayedFindings
         var inFunctions = Set<PackageIdentity>()
+        let purls = purls(report)
         for function in report.functions {
             let effective = Set(function.effective)
             inFunctions.formUnion(effective)
             out += try JSONOutput.encodeLine(FunctionLine(
-                tool: tool, function: FunctionEntry(function, report: report, withFindings: withFindings),
+                tool: tool, function: FunctionEntry(function, report: report, purls: purls, withFindings: withFindings),
                 findings: withFindings ? displayed.filter { effective.contains($0.package.identity) }.map { findingEntry($0, report) } : nil))
         }
         for input in report.inputs {
@@ -302,6 +304,10 @@ public enum JSONReport {
                 errors: errors.map(issue)))
         }
         return out
+    }
+
+    static func purls(_ report: AuditReport) -> [PackageIdentity: String] {
+        Dictionary(report.packages.map { ($0.identity, $0.purl) }, uniquingKeysWith: { a, _ in a })
     }
 
     static func functionNames(of finding: Finding, in report: AuditReport) -> [String]? {

@@ -81,10 +81,11 @@ enum ServerlessProject {
     static func functions(at path: String, in container: Container) throws -> [FunctionDefinition] {
         let tree = TreePaths(files: container.files, base: PathName.directory(path), displayPrefix: container.displayPrefix)
         // With CloudFormation's short tags (`!GetAtt Table.Arn` in iamRoleStatements) read as intrinsics.
-        guard let config = try StructuredDocument.yaml(try container.files.read(path), intrinsics: true) as? [String: Any],
+        let bytes = try container.files.read(path)
+        guard let config = try StructuredDocument.yaml(bytes, intrinsics: true) as? [String: Any],
               let functions = config.dictionary("functions") else { return [] }
         let location = container.location(of: path)
-        let lines = LineLocator(try container.files.read(path))
+        let lines = LineLocator(bytes)
         let service = config.string("service") ?? config.dictionary("service")?.string("name")
         let provider = config.dictionary("provider") ?? [:]
         let individually = config.dictionary("package").map { $0.bool("individually") } ?? false
