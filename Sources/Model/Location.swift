@@ -31,6 +31,9 @@ public struct Location: Hashable, Codable, Sendable, Comparable, CustomStringCon
     }
 
     public static func < (lhs: Location, rhs: Location) -> Bool {
+        // Files of a tree (no chain) are their path: compared without joining a description each time
+        // (sorting the locations of many copies of a lockfile was a fifth of a scan).
+        if lhs.entryChain.isEmpty && rhs.entryChain.isEmpty, lhs.path != rhs.path { return lhs.path < rhs.path }
         if lhs.description != rhs.description { return lhs.description < rhs.description }
         return (lhs.line ?? 0) < (rhs.line ?? 0)
     }

@@ -21,7 +21,7 @@ public struct RequirementsExtractor: Extractor {
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
-        guard !input.contents.contains(0) else { throw ExtractionError("not a requirements file: binary content") }
+        guard !ByteSearch.contains(input.contents, [0]) else { throw ExtractionError("not a requirements file: binary content") }
         var state = State()
         read(path: input.path, location: input.location, contents: input.contents, input: input, asConstraint: false, state: &state)
         // Constraints pin requirements that are otherwise unpinned.
@@ -46,7 +46,7 @@ public struct RequirementsExtractor: Extractor {
 
     private func read(path: String, location: Location, contents: [UInt8], input: ExtractorInput, asConstraint: Bool, state: inout State) {
         guard state.visited.insert(path).inserted else { return }   // include cycles
-        for (line, text) in logicalLines(String(decoding: contents, as: UTF8.self)) {
+        for (line, text) in logicalLines(contents) {
             let here = Location(path: location.path, entryChain: location.entryChain, line: line)
             if text.hasPrefix("-") {
                 handleOption(text, from: path, at: here, input: input, asConstraint: asConstraint, state: &state)
@@ -121,37 +121,113 @@ public struct RequirementsExtractor: Extractor {
     }
 
     /// Physical lines joined at trailing backslashes, comments removed, with each logical line's first line number.
-    private func logicalLines(_ text: String) -> [(Int, String)] {
+    ///
+    /// On bytes: Foundation's `range(of:)` and String slicing per physical line were most of a large
+    /// hashed file's time. An ASCII line is cut and trimmed on its bytes (the same answers: no
+    /// Character there spans two bytes); any other line goes through the String operations as before.
+    private func logicalLines(_ contents: [UInt8]) -> [(Int, String)] {
         var result: [(Int, String)] = []
-        var pending = "", pendingLine = 0, number = 0
-        for raw in TextLines.split(text) {
+        var pending: [UInt8] = [], pendingLine = 0, number = 0
+        func finish(_ whole: [UInt8]) {
+            let text = RequirementsExtractor.trimmedBlanks(whole)
+            if !text.isEmpty { result.append((pendingLine, text)) }
+        }
+        let count = contents.count
+        var start = 0
+        while start <= count {
+            var end = start
+            while end < count, contents[end] != 0x0A { end += 1 }
+            let terminated = end < count
+            // TextLines drops the \r of \r\n and one more trailing \r, and this reader one more.
+            var stop = end
+            for _ in 0..<(terminated ? 3 : 2) where stop > start && contents[stop - 1] == 0x0D { stop -= 1 }
             number += 1
-            var line = raw.hasSuffix("\r") ? String(raw.dropLast()) : String(raw)
             if pending.isEmpty { pendingLine = number }
-            // A comment starts with `#` at the line start or after whitespace (`#egg=` in URLs is not one).
-            if line.hasPrefix("#") {
-                line = ""
-            } else if let range = line.range(of: " #") ?? line.range(of: "\t#") {
-                line = String(line[..<range.lowerBound])
+            let raw = contents[start..<stop]
+            start = end + 1
+            var line: ArraySlice<UInt8>, continues: Bool
+            if raw.allSatisfy({ $0 < 0x80 }) {
+                // A comment starts with `#` at the line start or after whitespace (`#egg=` in URLs is not one).
+                if raw.first == UInt8(ascii: "#") {
+                    line = raw[raw.startIndex..<raw.startIndex]
+                } else if let cut = RequirementsExtractor.firstIndex(of: 0x20, 0x23, in: raw) ?? RequirementsExtractor.firstIndex(of: 0x09, 0x23, in: raw) {
+                    line = raw[..<cut]
+                } else {
+                    line = raw
+                }
+                continues = line.last == UInt8(ascii: "\\")
+                if continues { line = line.dropLast() }
+            } else {
+                var text = String(decoding: raw, as: UTF8.self)
+                if text.hasPrefix("#") {
+                    text = ""
+                } else if let range = text.range(of: " #") ?? text.range(of: "\t#") {
+                    text = String(text[..<range.lowerBound])
+                }
+                continues = text.hasSuffix("\\")
+                if continues { text = String(text.dropLast()) }
+                line = ArraySlice(text.utf8)
             }
-            if line.hasSuffix("\\") {
-                pending += line.dropLast() + " "
+            if continues {
+                pending += line
+                pending.append(0x20)
                 continue
             }
-            let whole = (pending + line).trimmingCharacters(in: .whitespaces)
-            pending = ""
-            if !whole.isEmpty { result.append((pendingLine, whole)) }
+            pending += line
+            finish(pending)
+            pending = []
         }
-        let rest = pending.trimmingCharacters(in: .whitespaces)
-        if !rest.isEmpty { result.append((pendingLine, rest)) }
+        finish(pending)
         return result
+    }
+
+    /// Where `first` is directly followed by `second` in `bytes`.
+    private static func firstIndex(of first: UInt8, _ second: UInt8, in bytes: ArraySlice<UInt8>) -> Int? {
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            if bytes[i] == first && bytes[i + 1] == second { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// `trimmingCharacters(in: .whitespaces)`: on the bytes when they are ASCII (spaces and tabs are
+    /// its only ASCII members), else by Foundation.
+    private static func trimmedBlanks(_ bytes: [UInt8]) -> String {
+        guard bytes.allSatisfy({ $0 < 0x80 }) else {
+            return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+        var lower = 0, upper = bytes.count
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        return String(decoding: bytes[lower..<upper], as: UTF8.self)
+    }
+
+    /// Where the per-requirement options start (`\s-{1,2}[A-Za-z]`, `--hash=…` after the requirement): on
+    /// the bytes when the text is printable ASCII and tabs, where `\s` is a space or a tab, else by the regex.
+    private static func optionStart(_ text: String) -> String.Index? {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ ($0 >= 0x20 && $0 < 0x7F) || $0 == 0x09 }) else {
+            return text.range(of: #"\s-{1,2}[A-Za-z]"#, options: .regularExpression)?.lowerBound
+        }
+        func isLetter(_ b: UInt8) -> Bool { (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) }
+        let bytes = Array(utf8)
+        var i = 0
+        while i + 2 < bytes.count {
+            if bytes[i] == 0x20 || bytes[i] == 0x09, bytes[i + 1] == 0x2D,
+               isLetter(bytes[i + 2]) || (bytes[i + 2] == 0x2D && i + 3 < bytes.count && isLetter(bytes[i + 3])) {
+                return utf8.index(utf8.startIndex, offsetBy: i)
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// One PEP 508 requirement (or a URL/path requirement) into a package.
     func parseRequirement(_ line: String, at location: Location) -> Package? {
         var text = line
         // Per-requirement options (`--hash=sha256:…`, `-C key=value`) follow the requirement.
-        if let option = text.range(of: #"\s-{1,2}[A-Za-z]"#, options: .regularExpression) { text = String(text[..<option.lowerBound]) }
+        if let option = RequirementsExtractor.optionStart(text) { text = String(text[..<option]) }
         var marker: String?
         if let semicolon = text.range(of: ";") {
             marker = text[semicolon.upperBound...].trimmingCharacters(in: .whitespaces)

@@ -13,6 +13,15 @@ public struct PackageLockExtractor: Extractor {
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
+        // Versions 2 and 3 straight from the bytes; version 1, and what the reader declines, through the tree.
+        if let (version, entries) = PackageLockExtractor.readPackages(input.contents) {
+            var result = Extraction()
+            if let version, !["2", "3"].contains(version) {
+                result.issues.append(ScanIssue(location: input.location, message: "lockfileVersion \(version) is newer than fnaudit knows; read as version 3", severity: .warning))
+            }
+            result.packages = fromPackages(entries, input)
+            return result
+        }
         guard let root = try StructuredDocument.json(input.contents) as? [String: Any] else {
             throw ExtractionError("not a package-lock.json: the document is not a JSON object")
         }
@@ -22,7 +31,7 @@ public struct PackageLockExtractor: Extractor {
             if let version, !["2", "3"].contains(version) {
                 result.issues.append(ScanIssue(location: input.location, message: "lockfileVersion \(version) is newer than fnaudit knows; read as version 3", severity: .warning))
             }
-            result.packages = fromPackages(packages, input)
+            result.packages = fromPackages(packages.map { ($0.key, ($0.value as? [String: Any]).map(PackageEntry.init)) }, input)
         } else if let dependencies = root.dictionary("dependencies") {
             if let version, version != "1" {
                 result.issues.append(ScanIssue(location: input.location, message: "lockfileVersion \(version) without \"packages\"; read as version 1", severity: .warning))
@@ -34,23 +43,142 @@ public struct PackageLockExtractor: Extractor {
         return result
     }
 
+    /// One value of `packages` (versions 2 and 3), as far as this extractor reads it.
+    struct PackageEntry {
+        static let dependencyKeys = ["dependencies", "optionalDependencies", "peerDependencies"]
+
+        var name: String?
+        var version: String?
+        var resolved: String?
+        var isLink = false
+        var isDev = false
+        var isDevOptional = false
+        var licenses: [String] = []
+        /// The keys of `dependencies`, `optionalDependencies` and `peerDependencies`, each sorted, in that order.
+        var dependencies: [String] = []
+        var devDependencies: [String] = []
+
+        init() {}
+
+        init(_ entry: [String: Any]) {
+            name = entry.string("name")
+            version = entry.string("version")
+            resolved = entry.string("resolved")
+            isLink = entry.bool("link")
+            isDev = entry.bool("dev")
+            isDevOptional = entry.bool("devOptional")
+            licenses = DeclaredLicenses.npm(entry)
+            dependencies = PackageEntry.dependencyKeys.flatMap { (entry.dictionary($0) ?? [:]).keys.sorted() }
+            devDependencies = (entry.dictionary("devDependencies") ?? [:]).keys.sorted()
+        }
+    }
+
+    /// `lockfileVersion` and `packages` read from the bytes, each package in document order (nil for a
+    /// value that is not an object); nil when the reader declines the document or it is not read
+    /// through `packages` (no such object, or version 1), which the tree then reads.
+    static func readPackages(_ bytes: [UInt8]) -> (version: String?, entries: [(String, PackageEntry?)])? {
+        JSONReader.read(bytes) { reader -> (String?, [(String, PackageEntry?)])? in
+            var version: String?, entries: [(String, PackageEntry?)]?
+            var sawVersion = false, sawPackages = false
+            try reader.members { reader, key in
+                if key.matches("lockfileVersion") {
+                    guard !sawVersion else { throw JSONReader.Decline() }
+                    sawVersion = true
+                    version = try reader.textOrInteger()
+                } else if key.matches("packages") {
+                    guard !sawPackages else { throw JSONReader.Decline() }
+                    sawPackages = true
+                    if try reader.atObject() { entries = try readEntries(&reader) } else { try reader.skip() }
+                } else {
+                    try reader.skip()
+                }
+            }
+            guard let entries, version != "1" else { return nil }
+            return (version, entries)
+        } ?? nil
+    }
+
+    /// The `packages` object, each value an entry (nil for one that is not an object).
+    private static func readEntries(_ reader: inout JSONReader) throws -> [(String, PackageEntry?)] {
+        var entries: [(String, PackageEntry?)] = []
+        var paths = Set<String>()
+        try reader.members { reader, key in
+            let path = key.string
+            guard paths.insert(path).inserted else { throw JSONReader.Decline() }
+            if try reader.atObject() {
+                entries.append((path, try readEntry(&reader)))
+            } else {
+                try reader.skip()
+                entries.append((path, nil))
+            }
+        }
+        return entries
+    }
+
+    /// One package object, reading only the fields this extractor uses (each at most once).
+    private static func readEntry(_ reader: inout JSONReader) throws -> PackageEntry {
+        var entry = PackageEntry()
+        var read = Set<String>()
+        var dependencyLists: [String: [String]?] = [:]
+        var licenseFields: [String: Any] = [:]
+        try reader.members { reader, key in
+            func once(_ name: String) throws {
+                guard read.insert(name).inserted else { throw JSONReader.Decline() }
+            }
+            if key.matches("name") {
+                try once("name")
+                entry.name = try reader.text()
+            } else if key.matches("version") {
+                try once("version")
+                entry.version = try reader.text()
+            } else if key.matches("resolved") {
+                try once("resolved")
+                entry.resolved = try reader.text()
+            } else if key.matches("link") {
+                try once("link")
+                entry.isLink = try reader.flag()
+            } else if key.matches("dev") {
+                try once("dev")
+                entry.isDev = try reader.flag()
+            } else if key.matches("devOptional") {
+                try once("devOptional")
+                entry.isDevOptional = try reader.flag()
+            } else if key.matches("license") || key.matches("licenses") {
+                let name = key.string
+                try once(name)
+                licenseFields[name] = try reader.plain()
+            } else if key.matches("dependencies") || key.matches("optionalDependencies") || key.matches("peerDependencies")
+                        || key.matches("devDependencies") {
+                let name = key.string
+                try once(name)
+                dependencyLists[name] = try reader.keys()
+            } else {
+                try reader.skip()
+            }
+        }
+        entry.licenses = DeclaredLicenses.npm(licenseFields)
+        entry.dependencies = PackageEntry.dependencyKeys.flatMap { (dependencyLists[$0] ?? nil)?.sorted() ?? [] }
+        entry.devDependencies = (dependencyLists["devDependencies"] ?? nil)?.sorted() ?? []
+        return entry
+    }
+
     /// Versions 2 and 3: a flat map from install path to package.
-    private func fromPackages(_ packages: [String: Any], _ input: ExtractorInput) -> [Package] {
+    private func fromPackages(_ packages: [(String, PackageEntry?)], _ input: ExtractorInput) -> [Package] {
         let lines = PackageLockLines(input.contents)
         var found: [Package] = []
         var paths: [Int: String] = [:]   // index in `found` → install path, for the graph
         for (path, value) in packages {
-            guard !path.isEmpty, let entry = value as? [String: Any] else { continue }
+            guard !path.isEmpty, let entry = value else { continue }
             // Links point at workspace folders, which are listed under their own path; entries
             // outside node_modules are the project's own workspace packages.
-            if entry.bool("link") || !path.contains("node_modules/") { continue }
-            guard let name = entry.string("name") ?? NpmNames.nameFromInstallPath(path),
-                  let version = entry.string("version") else { continue }
-            let isDev = entry.bool("dev") || entry.bool("devOptional")
+            if entry.isLink || NpmNames.lastRange(of: "node_modules/", in: path) == nil { continue }
+            guard let name = entry.name ?? NpmNames.nameFromInstallPath(path),
+                  let version = entry.version else { continue }
+            let isDev = entry.isDev || entry.isDevOptional
             paths[found.count] = path
             var package = NpmNames.package(name: name, version: version, location: input.location(line: lines.line(of: path)),
-                                           isDev: isDev, extractor: id, resolved: entry.string("resolved"))
-            package.licenses = DeclaredLicenses.npm(entry)   // npm 7+ records each package's `license`
+                                           isDev: isDev, extractor: id, resolved: entry.resolved)
+            package.licenses = entry.licenses   // npm 7+ records each package's `license`
             found.append(package)
         }
         let graph = PackageLockExtractor.graph(packages)
@@ -64,29 +192,26 @@ public struct PackageLockExtractor: Extractor {
 
     /// Edges as npm resolves them: a dependency `x` of the package at `a/node_modules/b` is the
     /// nearest `…/node_modules/x` walking up from there.
-    static func graph(_ packages: [String: Any]) -> DependencyGraph {
+    static func graph(_ packages: [(String, PackageEntry?)]) -> DependencyGraph {
         var graph = DependencyGraph()
-        func names(_ entry: [String: Any], _ keys: [String]) -> [String] {
-            keys.flatMap { (entry.dictionary($0) ?? [:]).keys.sorted() }
-        }
+        let known = Set(packages.map(\.0))
         func resolve(_ name: String, from path: String) -> String? {
             var base = path
             while true {
                 let candidate = base.isEmpty ? "node_modules/\(name)" : "\(base)/node_modules/\(name)"
-                if packages[candidate] != nil { return candidate }
+                if known.contains(candidate) { return candidate }
                 guard !base.isEmpty else { return nil }
                 guard let cut = NpmNames.lastRange(of: "/node_modules/", in: base) else { base = ""; continue }
                 base = String(base[..<cut.lowerBound])
             }
         }
-        let dependencyKeys = ["dependencies", "optionalDependencies", "peerDependencies"]
-        if let root = packages[""] as? [String: Any] {
-            graph.direct = names(root, dependencyKeys + ["devDependencies"]).compactMap { resolve($0, from: "") }
+        if let root = packages.first(where: { $0.0.isEmpty && $0.1 != nil })?.1 {
+            graph.direct = (root.dependencies + root.devDependencies).compactMap { resolve($0, from: "") }
         }
         for (path, value) in packages where !path.isEmpty {
-            guard let entry = value as? [String: Any] else { continue }
-            graph.names[path] = entry.string("name") ?? NpmNames.nameFromInstallPath(path) ?? path
-            graph.edges[path] = names(entry, dependencyKeys).compactMap { resolve($0, from: path) }
+            guard let entry = value else { continue }
+            graph.names[path] = entry.name ?? NpmNames.nameFromInstallPath(path) ?? path
+            graph.edges[path] = entry.dependencies.compactMap { resolve($0, from: path) }
         }
         return graph
     }
@@ -123,8 +248,17 @@ struct PackageLockLines {
                 var k = j + 1
                 while k < n, bytes[k] != 0x22, bytes[k] != 0x0A { k += 1 }
                 if k < n, bytes[k] == 0x22, k > j + 1 {
-                    let key = String(decoding: bytes[(j + 1)..<k], as: UTF8.self)
-                    if key.hasPrefix("node_modules/") || key.contains("/node_modules/"), lines[key] == nil { lines[key] = line }
+                    let raw = bytes[(j + 1)..<k]
+                    if raw.allSatisfy({ $0 < 0x80 }) {
+                        if PackageLockLines.isInstallPath(raw) {
+                            let key = String(decoding: raw, as: UTF8.self)
+                            if lines[key] == nil { lines[key] = line }
+                        }
+                    } else {
+                        // Foundation's matching of non-ASCII text is not byte matching.
+                        let key = String(decoding: raw, as: UTF8.self)
+                        if key.hasPrefix("node_modules/") || key.contains("/node_modules/"), lines[key] == nil { lines[key] = line }
+                    }
                 }
             }
             while i < n, bytes[i] != 0x0A { i += 1 }
@@ -134,4 +268,17 @@ struct PackageLockLines {
     }
 
     func line(of key: String) -> Int? { lines[key] }
+
+    /// `node_modules/…` or `…/node_modules/…` in an ASCII key, on the bytes (Foundation's `contains` per
+    /// line was a tenth of a large lock).
+    private static func isInstallPath(_ key: ArraySlice<UInt8>) -> Bool {
+        let marker = Array("node_modules/".utf8)
+        if key.starts(with: marker) { return true }
+        var i = key.startIndex
+        while i + marker.count < key.endIndex {
+            if key[i] == 0x2F, key[(i + 1)...].starts(with: marker) { return true }
+            i += 1
+        }
+        return false
+    }
 }
