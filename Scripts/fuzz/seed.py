@@ -71,6 +71,11 @@ def probes(target):
     ]
     if target in ("package-lock", "pipfile-lock", "osv-record"):
         return json_probes
+    if target == "json-readers":
+        # Selector byte: even package-lock.json, odd Pipfile.lock.
+        return [(f"{name}-{selector}", bytes([selector]) + data) for name, data in json_probes for selector in range(2)]
+    if target == "toml-reader":
+        return toml_probes
     if target in ("pnpm-lock", "pnpm-reader"):
         return yaml_probes
     if target == "toml-lockfiles":
@@ -137,6 +142,8 @@ def main():
         if target == "toml-lockfiles":
             selector = next(value for prefix, value in TOML_SELECTOR if name.startswith(prefix))
             written += emit(out, bytes([selector]) + data)
+        elif target == "json-readers":
+            written += emit(out, bytes([1 if name == "Pipfile.lock" else 0]) + data)
         elif target == "deployment":
             selector = 1 if name.startswith("serverless") else 2 if name == "manifest.json" else 3 if name.endswith(".json") else 0
             written += emit(out, bytes([selector]) + data)

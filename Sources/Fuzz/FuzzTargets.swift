@@ -17,6 +17,11 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case pnpmLock = "pnpm-lock"
     /// pnpm's line reader against the general YAML parser: whenever it reads a file, both trees must be the same.
     case pnpmReader = "pnpm-reader"
+    /// package-lock.json and Pipfile.lock byte readers against JSONSerialization's tree (byte 0 picks which):
+    /// whenever a reader reads a file, both must give the same entries.
+    case jsonReaders = "json-readers"
+    /// The TOML lockfile reader against toml++: whenever it reads a file, both trees must be the same.
+    case tomlReader = "toml-reader"
     case requirements
     case pipfileLock = "pipfile-lock"
     /// poetry.lock, uv.lock, pdm.lock, pylock.toml: the first byte picks the extractor, the rest is the file.
@@ -40,6 +45,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .packageLock: return #"(package-lock|npm-shrinkwrap)\.json$"#
         case .yarnLock: return #"yarn\.lock$"#
         case .pnpmLock, .pnpmReader: return #"pnpm-lock\.yaml$"#
+        case .jsonReaders: return #"((package-lock|npm-shrinkwrap)\.json|Pipfile\.lock)$"#
+        case .tomlReader: return #"(poetry\.lock|uv\.lock|pdm\.lock)$"#
         case .requirements: return #"(requirements[^/]*|constraints)\.txt$|requirements/[^/]+\.txt$"#
         case .pipfileLock: return #"Pipfile\.lock$"#
         case .tomlLockfiles: return #"(poetry\.lock|uv\.lock|pdm\.lock|pylock[^/]*\.toml)$"#
@@ -60,6 +67,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .yarnLock: extract(YarnLockExtractor(), "yarn.lock", bytes)
         case .pnpmLock: extract(PnpmLockExtractor(), "pnpm-lock.yaml", bytes)
         case .pnpmReader: pnpmReader(bytes)
+        case .jsonReaders: jsonReaders(bytes)
+        case .tomlReader: tomlReader(bytes)
         case .requirements: extract(RequirementsExtractor(), "requirements.txt", bytes)
         case .pipfileLock: extract(PipfileLockExtractor(), "Pipfile.lock", bytes)
         case .tomlLockfiles:
@@ -84,6 +93,20 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         guard let general = try? StructuredDocument.yaml(bytes), PnpmLockReader.sameTree(fast, general) else {
             fatalError("pnpm line reader and YAML parser disagree")
         }
+    }
+
+    /// Byte 0 even: package-lock.json's reader, odd: Pipfile.lock's; the rest is the file.
+    private func jsonReaders(_ bytes: [UInt8]) {
+        guard let selector = bytes.first else { return }
+        let body = Array(bytes.dropFirst())
+        let agrees = selector % 2 == 0 ? PackageLockExtractor.readerAgreesWithTree(body) : PipfileLockExtractor.readerAgreesWithTree(body)
+        precondition(agrees, "JSON lockfile reader and JSONSerialization disagree")
+    }
+
+    private func tomlReader(_ bytes: [UInt8]) {
+        guard (try? DocumentLimits.checkTOML(bytes)) != nil, let fast = TOMLLockReader.tree(bytes) else { return }
+        let general = try? StructuredDocument.toml(bytes)
+        precondition(general.map { TOMLLockReader.sameTree(fast, $0) } == true, "TOML lockfile reader and toml++ disagree")
     }
 
     static let descriptorNames = ["template.yaml", "serverless.yml", "cdk.out/manifest.json", "template.json"]

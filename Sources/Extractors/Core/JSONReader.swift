@@ -161,21 +161,20 @@ struct JSONReader {
         }
     }
 
-    /// The keys of the object here (values skipped), nil for anything else (skipped). Declines an
-    /// object with a key twice: which of the two a dictionary keeps is the general parser's business.
-    mutating func keys() throws -> [String]? {
+    /// The keys of the object here in order (values skipped), nil for anything else (skipped):
+    /// `[String: Any].dictionary(_:)?.keys.sorted()`. Declines an object with a key twice.
+    mutating func sortedKeys() throws -> [String]? {
         guard try upcoming() == 0x7B else {
             try skip()
             return nil
         }
         var keys: [String] = []
-        var seen = Set<String>()
         try members { reader, key in
-            let name = key.string
-            guard seen.insert(name).inserted else { throw Decline() }
-            keys.append(name)
+            keys.append(key.string)
             try reader.skip()
         }
+        keys.sort()
+        for i in keys.indices.dropFirst() where keys[i] == keys[i - 1] { throw Decline() }
         return keys
     }
 

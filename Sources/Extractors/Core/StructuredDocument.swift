@@ -85,6 +85,14 @@ public enum StructuredDocument {
         }
     }
 
+    /// A Python lockfile's TOML: read by `TOMLLockReader` when it is within that subset (keys under
+    /// `skipping`, which the caller never reads, may then be missing), else by `toml`.
+    public static func tomlLockfile(_ bytes: [UInt8], skipping: Set<String> = []) throws -> [String: Any] {
+        try DocumentLimits.checkTOML(bytes)
+        if let tree = TOMLLockReader.tree(bytes, skipping: skipping) { return tree }
+        return try toml(bytes)
+    }
+
     private static func plain(_ table: TOMLTable) -> [String: Any] {
         var dictionary: [String: Any] = [:]
         for key in table.keys {

@@ -42,8 +42,23 @@ public struct PipfileLockExtractor: Extractor {
         return result
     }
 
+    /// For tests and fuzzing: whether the byte reader, whenever it reads `bytes`, gives what the tree gives.
+    public static func readerAgreesWithTree(_ bytes: [UInt8]) -> Bool {
+        guard let sections = readSections(bytes) else { return true }
+        guard let root = (try? StructuredDocument.json(bytes)) as? [String: Any],
+              root["default"] != nil || root["develop"] != nil || root["_meta"] != nil else { return false }
+        for (section, read) in zip(["default", "develop"], sections) {
+            let tree = root.dictionary(section) ?? [:]
+            guard tree.count == read.entries.count else { return false }
+            for (name, entry) in read.entries {
+                guard let value = tree[name], (value as? [String: Any]).map(Entry.init) == entry else { return false }
+            }
+        }
+        return true
+    }
+
     /// One package of a section, as far as this extractor reads it.
-    struct Entry {
+    struct Entry: Equatable {
         var version: String?
         var git: String?
         var path: String?

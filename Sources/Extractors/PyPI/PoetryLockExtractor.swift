@@ -9,7 +9,8 @@ public struct PoetryLockExtractor: Extractor {
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "poetry.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
-        let root = try StructuredDocument.toml(input.contents)
+        // File hashes (`[metadata.files]` in 1.x, `files` in 2.x) are most of the file and never read here.
+        let root = try StructuredDocument.tomlLockfile(input.contents, skipping: ["metadata", "package.files", "package.extras"])
         var packages = PythonLockEntry.packages(in: input, root: root, key: "package", extractor: id) { entry in
             let groups = (entry.array("groups") ?? []).compactMap { $0 as? String }
             var reading = PythonLockEntry.Reading(isDev: entry.string("category") == "dev" || (!groups.isEmpty && !groups.contains("main")))

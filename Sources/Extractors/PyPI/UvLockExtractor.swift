@@ -9,7 +9,8 @@ public struct UvLockExtractor: Extractor {
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "uv.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
-        let root = try StructuredDocument.toml(input.contents)
+        // Wheels, sdists and metadata are most of the file and never read here.
+        let root = try StructuredDocument.tomlLockfile(input.contents, skipping: ["package.wheels", "package.sdist", "package.metadata"])
         let (graph, devOnly) = UvLockExtractor.graph(root)
         var packages = PythonLockEntry.packages(in: input, root: root, key: "package", extractor: id) { entry in
             let source = entry.dictionary("source") ?? [:]

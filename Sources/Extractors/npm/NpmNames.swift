@@ -27,28 +27,42 @@ enum NpmNames {
         guard !pattern.isEmpty, text.utf8.allSatisfy({ $0 < 0x80 }), needle.utf8.allSatisfy({ $0 < 0x80 }) else {
             return text.range(of: needle, options: .backwards)
         }
-        let bytes = Array(text.utf8)
-        guard bytes.count >= pattern.count else { return nil }
-        var i = bytes.count - pattern.count
-        while i >= 0 {
-            if bytes[i] == pattern[0], bytes[i..<(i + pattern.count)].elementsEqual(pattern) {
-                let lower = text.utf8.index(text.startIndex, offsetBy: i)
-                return lower..<text.utf8.index(lower, offsetBy: pattern.count)
+        var text = text   // native strings hand their bytes over without a copy
+        let found = text.withUTF8 { bytes -> Int? in
+            guard bytes.count >= pattern.count else { return nil }
+            var i = bytes.count - pattern.count
+            while i >= 0 {
+                if bytes[i] == pattern[0], UnsafeBufferPointer(rebasing: bytes[i..<(i + pattern.count)]).elementsEqual(pattern) { return i }
+                i -= 1
             }
-            i -= 1
+            return nil
         }
-        return nil
+        guard let found else { return nil }
+        let lower = text.utf8.index(text.startIndex, offsetBy: found)
+        return lower..<text.utf8.index(lower, offsetBy: pattern.count)
+    }
+
+    /// `text.contains(needle)` for an ASCII needle, by bytes when the text is ASCII too (else through Foundation).
+    static func contains(_ needle: String, in text: String) -> Bool {
+        lastRange(of: needle, in: text) != nil
     }
 
     /// Whether a version or resolution points outside the registry (git, file, link, tarball URL).
     static func isNonRegistry(_ text: String) -> Bool {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII: the prefixes compared on the bytes, case-folded (lowercasing a String per package was costly).
+            let head = Array(text.utf8.prefix(10)).map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+            return nonRegistryPrefixes.contains { head.starts(with: $0.utf8) }
+        }
         let lowered = text.lowercased()
-        for prefix in ["git+", "git:", "git@", "github:", "gitlab:", "bitbucket:", "gist:", "file:", "link:",
-                       "portal:", "exec:", "workspace:", "http:", "https:"] where lowered.hasPrefix(prefix) {
+        for prefix in nonRegistryPrefixes where lowered.hasPrefix(prefix) {
             return true
         }
         return false
     }
+
+    private static let nonRegistryPrefixes = ["git+", "git:", "git@", "github:", "gitlab:", "bitbucket:", "gist:", "file:", "link:",
+                                              "portal:", "exec:", "workspace:", "http:", "https:"]
 
     static func package(name: String, version: String, location: Location, isDev: Bool, extractor: ExtractorID,
                         resolved: String? = nil) -> Package {
@@ -56,7 +70,7 @@ enum NpmNames {
             return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry, versionNote: version,
                            locations: [location], isDev: isDev, extractor: extractor)
         }
-        if let resolved, isNonRegistry(resolved), !resolved.contains("/-/") {
+        if let resolved, isNonRegistry(resolved), !contains("/-/", in: resolved) {
             // Registry tarballs (`…/name/-/name-1.0.0.tgz`) are ordinary releases; anything else is not.
             return Package(ecosystem: .npm, name: name, version: version, versionKind: .nonRegistry, versionNote: resolved,
                            locations: [location], isDev: isDev, extractor: extractor)

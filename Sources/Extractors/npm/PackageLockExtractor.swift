@@ -43,8 +43,18 @@ public struct PackageLockExtractor: Extractor {
         return result
     }
 
+    /// For tests and fuzzing: whether the byte reader, whenever it reads `bytes`, gives what the tree gives.
+    public static func readerAgreesWithTree(_ bytes: [UInt8]) -> Bool {
+        guard let (version, entries) = readPackages(bytes) else { return true }
+        guard let root = (try? StructuredDocument.json(bytes)) as? [String: Any], let packages = root.dictionary("packages"),
+              root.string("lockfileVersion") == version, version != "1", packages.count == entries.count else { return false }
+        return entries.allSatisfy { path, entry in
+            packages[path].map { ($0 as? [String: Any]).map(PackageEntry.init) == entry } ?? false
+        }
+    }
+
     /// One value of `packages` (versions 2 and 3), as far as this extractor reads it.
-    struct PackageEntry {
+    struct PackageEntry: Equatable {
         static let dependencyKeys = ["dependencies", "optionalDependencies", "peerDependencies"]
 
         var name: String?
@@ -118,47 +128,41 @@ public struct PackageLockExtractor: Extractor {
     /// One package object, reading only the fields this extractor uses (each at most once).
     private static func readEntry(_ reader: inout JSONReader) throws -> PackageEntry {
         var entry = PackageEntry()
-        var read = Set<String>()
-        var dependencyLists: [String: [String]?] = [:]
+        var read: UInt16 = 0   // one bit per field below, to decline a field given twice
+        var lists: [[String]?] = [nil, nil, nil, nil]   // dependencyKeys, then devDependencies
         var licenseFields: [String: Any] = [:]
         try reader.members { reader, key in
-            func once(_ name: String) throws {
-                guard read.insert(name).inserted else { throw JSONReader.Decline() }
-            }
-            if key.matches("name") {
-                try once("name")
-                entry.name = try reader.text()
-            } else if key.matches("version") {
-                try once("version")
-                entry.version = try reader.text()
-            } else if key.matches("resolved") {
-                try once("resolved")
-                entry.resolved = try reader.text()
-            } else if key.matches("link") {
-                try once("link")
-                entry.isLink = try reader.flag()
-            } else if key.matches("dev") {
-                try once("dev")
-                entry.isDev = try reader.flag()
-            } else if key.matches("devOptional") {
-                try once("devOptional")
-                entry.isDevOptional = try reader.flag()
-            } else if key.matches("license") || key.matches("licenses") {
-                let name = key.string
-                try once(name)
-                licenseFields[name] = try reader.plain()
-            } else if key.matches("dependencies") || key.matches("optionalDependencies") || key.matches("peerDependencies")
-                        || key.matches("devDependencies") {
-                let name = key.string
-                try once(name)
-                dependencyLists[name] = try reader.keys()
-            } else {
-                try reader.skip()
+            let field: Int
+            if key.matches("name") { field = 0 }
+            else if key.matches("version") { field = 1 }
+            else if key.matches("resolved") { field = 2 }
+            else if key.matches("link") { field = 3 }
+            else if key.matches("dev") { field = 4 }
+            else if key.matches("devOptional") { field = 5 }
+            else if key.matches("license") { field = 6 }
+            else if key.matches("licenses") { field = 7 }
+            else if key.matches("dependencies") { field = 8 }
+            else if key.matches("optionalDependencies") { field = 9 }
+            else if key.matches("peerDependencies") { field = 10 }
+            else if key.matches("devDependencies") { field = 11 }
+            else { return try reader.skip() }
+            guard read & (1 << field) == 0 else { throw JSONReader.Decline() }
+            read |= 1 << field
+            switch field {
+            case 0: entry.name = try reader.text()
+            case 1: entry.version = try reader.text()
+            case 2: entry.resolved = try reader.text()
+            case 3: entry.isLink = try reader.flag()
+            case 4: entry.isDev = try reader.flag()
+            case 5: entry.isDevOptional = try reader.flag()
+            case 6: licenseFields["license"] = try reader.plain()
+            case 7: licenseFields["licenses"] = try reader.plain()
+            default: lists[field - 8] = try reader.sortedKeys()
             }
         }
-        entry.licenses = DeclaredLicenses.npm(licenseFields)
-        entry.dependencies = PackageEntry.dependencyKeys.flatMap { (dependencyLists[$0] ?? nil)?.sorted() ?? [] }
-        entry.devDependencies = (dependencyLists["devDependencies"] ?? nil)?.sorted() ?? []
+        if !licenseFields.isEmpty { entry.licenses = DeclaredLicenses.npm(licenseFields) }
+        entry.dependencies = (lists[0] ?? []) + (lists[1] ?? []) + (lists[2] ?? [])
+        entry.devDependencies = lists[3] ?? []
         return entry
     }
 

@@ -149,7 +149,7 @@ public struct PnpmLockExtractor: Extractor {
                            versionNote: nonRegistrySource ?? "\(key) (no version in the lockfile)", locations: [location],
                            isDev: isDev, extractor: id)
         }
-        if NpmNames.isNonRegistry(version) || nonRegistrySource.map({ !$0.contains("/-/") }) == true {
+        if NpmNames.isNonRegistry(version) || nonRegistrySource.map({ !NpmNames.contains("/-/", in: $0) }) == true {
             return Package(ecosystem: .npm, name: name, version: "", versionKind: .nonRegistry,
                            versionNote: nonRegistrySource ?? version, locations: [location], isDev: isDev, extractor: id)
         }
