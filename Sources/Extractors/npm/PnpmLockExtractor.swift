@@ -31,8 +31,11 @@ public struct PnpmLockExtractor: Extractor {
         let (graph, devOnlyV9) = major >= 9 ? snapshotGraph(root) : (packagesGraph(root, major: major), [])
         // A package key (`qs@6.5.2`) is the snapshot key without its peer suffix (5.x and 6.x key both alike).
         var snapshotOf: [String: String] = [:]
-        for node in graph.edges.keys.sorted() where snapshotOf[stripPeers(node)] == nil { snapshotOf[stripPeers(node)] = node }
-        if major < 9 { for node in graph.edges.keys { snapshotOf[node] = node } }
+        if major >= 9 {
+            for node in graph.edges.keys.sorted() where snapshotOf[stripPeers(node)] == nil { snapshotOf[stripPeers(node)] = node }
+        } else {
+            for node in graph.edges.keys { snapshotOf[node] = node }   // every package key is a node
+        }
         let shortest = graph.shortestPaths()
         for (key, value) in packages {
             let entry = value as? [String: Any] ?? [:]
@@ -206,7 +209,8 @@ public enum PnpmLockReader {
             let content = line[(line.startIndex + indent)...]
             guard let first = content.first else { continue }   // a blank line
             if first == UInt8(ascii: "#") || first == UInt8(ascii: "%") { return nil }
-            if content.starts(with: Array("---".utf8)) || content.starts(with: Array("...".utf8)) { return nil }
+            if content.count >= 3, first == UInt8(ascii: "-") || first == UInt8(ascii: "."),
+               content[content.startIndex + 1] == first, content[content.startIndex + 2] == first { return nil }   // `---`, `...`
             sawContent = true
             let isItem = first == UInt8(ascii: "-") && (content.count == 1 || content[content.startIndex + 1] == 0x20)
             if let open = pending {
@@ -227,9 +231,9 @@ public enum PnpmLockReader {
                 // The root mapping's entries start at column 0.
                 guard indent == 0 else { return nil }
             }
-            if let sequence = top.sequence {
+            if top.sequence != nil {
                 guard isItem, content.count > 2, let item = scalar(content.dropFirst(2), flow: false) else { return nil }
-                top.sequence = sequence + [item]
+                top.sequence?.append(item)   // in place: a copy per item was quadratic
                 continue
             }
             guard !isItem, let (key, rest) = mappingKey(content) else { return nil }
@@ -298,7 +302,7 @@ public enum PnpmLockReader {
         while i < content.endIndex {
             if content[i] == UInt8(ascii: ":"), i + 1 == content.endIndex || content[i + 1] == 0x20 {
                 let key = content[content.startIndex..<i]
-                guard let last = key.last, last != 0x20, !contains(key, " #") else { return nil }
+                guard let last = key.last, last != 0x20, !contains(key, 0x20, 0x23) else { return nil }
                 return (String(decoding: key, as: UTF8.self), content[(i + 1)...])
             }
             i += 1
@@ -325,16 +329,21 @@ public enum PnpmLockReader {
         while end > text.startIndex, text[end - 1] == 0x20 { end -= 1 }
         let body = text[text.startIndex..<end]
         // `: ` or ` #` would make it something else; flow indicators end a plain scalar in flow context.
-        guard !contains(body, ": "), !contains(body, " #"), body.last != UInt8(ascii: ":") else { return nil }
+        guard !contains(body, 0x3A, 0x20), !contains(body, 0x20, 0x23), body.last != UInt8(ascii: ":") else { return nil }
         // In flow context libyaml takes `?` and `:` as indicators wherever they start a token, and `?` also ends a plain scalar.
-        if flow, body.first == UInt8(ascii: "?") || body.first == UInt8(ascii: ":") || body.contains(where: { "?,[]{}".utf8.contains($0) }) { return nil }
+        if flow, body.first == UInt8(ascii: "?") || body.first == UInt8(ascii: ":") || body.contains(where: isFlowIndicator) { return nil }
         return String(decoding: body, as: UTF8.self)
     }
 
     /// A plain scalar may not start with an indicator (`-`, `?`, `:` only when followed by a space).
     private static func isPlainStart(_ text: ArraySlice<UInt8>) -> Bool {
         guard let first = text.first else { return false }
-        if "[]{},#&*!|>'\"%@`".utf8.contains(first) { return false }
+        switch first {
+        case UInt8(ascii: "["), UInt8(ascii: "]"), UInt8(ascii: "{"), UInt8(ascii: "}"), UInt8(ascii: ","), UInt8(ascii: "#"),
+             UInt8(ascii: "&"), UInt8(ascii: "*"), UInt8(ascii: "!"), UInt8(ascii: "|"), UInt8(ascii: ">"), UInt8(ascii: "'"),
+             UInt8(ascii: "\""), UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"): return false
+        default: break
+        }
         if first == UInt8(ascii: "-") || first == UInt8(ascii: "?") || first == UInt8(ascii: ":") {
             return text.count > 1 && text[text.startIndex + 1] != 0x20
         }
@@ -413,14 +422,19 @@ public enum PnpmLockReader {
         return (value, text[i...])
     }
 
-    private static func contains(_ bytes: ArraySlice<UInt8>, _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count else { return false }
+    /// Whether `first` directly followed by `second` occurs in `bytes` (two-byte patterns: `: `, ` #`).
+    private static func contains(_ bytes: ArraySlice<UInt8>, _ first: UInt8, _ second: UInt8) -> Bool {
         var i = bytes.startIndex
-        while i + pattern.count <= bytes.endIndex {
-            if bytes[i..<(i + pattern.count)].elementsEqual(pattern) { return true }
+        while i + 1 < bytes.endIndex {
+            if bytes[i] == first && bytes[i + 1] == second { return true }
             i += 1
         }
         return false
+    }
+
+    /// `?` `,` `[` `]` `{` `}`: what ends or changes a plain scalar in flow context.
+    private static func isFlowIndicator(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: "?") || b == UInt8(ascii: ",") || b == UInt8(ascii: "[") || b == UInt8(ascii: "]")
+            || b == UInt8(ascii: "{") || b == UInt8(ascii: "}")
     }
 }
