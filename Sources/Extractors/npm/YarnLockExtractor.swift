@@ -37,22 +37,22 @@ public struct YarnLockExtractor: Extractor {
                 for descriptor in all { nodeOf[descriptor] = node }
                 dependencies[node] = entryDependencies
                 if let name = NpmNames.splitNameAndVersion(Substring(node))?.name { graph.names[node] = name }
-                if node.contains("@workspace:") { workspaces.append(node) }
+                if NpmNames.contains("@workspace:", in: node) { workspaces.append(node) }
             }
-            let first = specs.split(separator: ",").first.map { Self.trim($0, Self.isWhitespace) } ?? specs
-            let unquoted = Self.trim(first, Self.isQuote)
+            // The first descriptor, unquoted (`all.first`, already split and trimmed), else the whole header.
+            let unquoted = all.first ?? Self.trim(specs, Self.isQuote)
             guard case (var name, let range)? = NpmNames.splitNameAndVersion(Substring(unquoted)) else { return }
             // Aliases (`alias@npm:real@^1`): the package installed is the real one.
             if range.hasPrefix("npm:"), let real = NpmNames.splitNameAndVersion(range.dropFirst(4)) {
                 name = real.name
-            } else if range.hasPrefix("npm:"), !range.dropFirst(4).contains("@"),
+            } else if range.hasPrefix("npm:"), !NpmNames.contains("@", in: String(range.dropFirst(4))),
                       let resolved = NpmNames.splitNameAndVersion(Substring(fields["resolution"] ?? "")), resolved.version.hasPrefix("npm:") {
                 name = resolved.name
             }
             let resolution = fields["resolution"] ?? ""
             if let node = all.first { graph.names[node] = name }   // the real name, not an alias
             // Workspaces and links are the project itself, not dependencies.
-            if range.hasPrefix("workspace:") || resolution.contains("@workspace:") || range.hasPrefix("link:") {
+            if range.hasPrefix("workspace:") || NpmNames.contains("@workspace:", in: resolution) || range.hasPrefix("link:") {
                 if let node = all.first, !workspaces.contains(node) { workspaces.append(node) }
                 return
             }
@@ -60,7 +60,7 @@ public struct YarnLockExtractor: Extractor {
             var package = NpmNames.package(name: name, version: version, location: input.location(line: line),
                                            isDev: false, extractor: id, resolved: fields["resolved"])
             if resolution.count > 1,
-               let at = resolution.range(of: "@", options: .backwards, range: resolution.index(after: resolution.startIndex)..<resolution.endIndex) {
+               let at = Self.lastAt(in: resolution) {
                 let protocolPart = resolution[at.upperBound...]
                 if !(protocolPart.hasPrefix("npm:") || protocolPart.hasPrefix("patch:")) && !protocolPart.isEmpty {
                     package.versionKind = .nonRegistry
@@ -196,4 +196,15 @@ public struct YarnLockExtractor: Extractor {
     }
 
     static func isQuote(_ scalar: Unicode.Scalar) -> Bool { scalar == "\"" }
+
+    /// `resolution.range(of: "@", options: .backwards)` after its first Character: by bytes when it
+    /// is ASCII (Foundation's search per entry was a tenth of a large lock), else through Foundation.
+    static func lastAt(in resolution: String) -> Range<String.Index>? {
+        let utf8 = resolution.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return resolution.range(of: "@", options: .backwards, range: resolution.index(after: resolution.startIndex)..<resolution.endIndex)
+        }
+        guard let at = utf8.dropFirst().lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        return at..<utf8.index(after: at)
+    }
 }
