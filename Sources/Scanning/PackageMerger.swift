@@ -9,27 +9,29 @@ public enum PackageMerger {
         var keys: [PackageIdentity] = []
         var seenLocations: [Set<Location>] = []
         var index: [PackageIdentity: Int] = [:]
-        for package in packages {
-            let key = package.identity
+        // By index: a sighting's fields are read in place, not the whole package copied per sighting
+        // (a monorepo holds many copies of the same lockfile: most sightings merge into one package).
+        for j in packages.indices {
+            let key = packages[j].identity
             guard let i = index[key] else {
                 index[key] = merged.count
-                merged.append(package)
+                merged.append(packages[j])
                 keys.append(key)
-                seenLocations.append(Set(package.locations))
+                seenLocations.append(Set(packages[j].locations))
                 continue
             }
-            for location in package.locations where seenLocations[i].insert(location).inserted {
+            for location in packages[j].locations where seenLocations[i].insert(location).inserted {
                 merged[i].locations.append(location)
             }
             // Dev only if every sighting is dev: one production use makes it production.
-            merged[i].isDev = merged[i].isDev && package.isDev
-            for extractor in package.extractors where !merged[i].extractors.contains(extractor) {
+            merged[i].isDev = merged[i].isDev && packages[j].isDev
+            for extractor in packages[j].extractors where !merged[i].extractors.contains(extractor) {
                 merged[i].extractors.append(extractor)
             }
-            if merged[i].environmentMarker == nil { merged[i].environmentMarker = package.environmentMarker }
-            if let direct = package.isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
-            for license in package.licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
-            for path in package.dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
+            if merged[i].environmentMarker == nil { merged[i].environmentMarker = packages[j].environmentMarker }
+            if let direct = packages[j].isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
+            for license in packages[j].licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
+            for path in packages[j].dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
                 merged[i].dependencyPaths.append(path)
             }
         }

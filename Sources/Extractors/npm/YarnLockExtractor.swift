@@ -101,8 +101,8 @@ public struct YarnLockExtractor: Extractor {
             // Only the entry's own fields (two-space indent), not nested dependency maps.
             guard header != nil, indent == 2 else { continue }
             let body = line.dropFirst(2)
-            let bare = Self.trim(body) { $0 == "\"" || $0 == ":" || $0 == " " }
-            inDependencies = body.hasSuffix(":") && ["dependencies", "optionalDependencies"].contains(bare)
+            inDependencies = body.hasSuffix(":")
+                && ["dependencies", "optionalDependencies"].contains(Self.trim(body) { $0 == "\"" || $0 == ":" || $0 == " " })
             // `key "value"` (v1) or `key: value` (berry): the key ends at the first space or colon.
             guard let end = body.firstIndex(where: { $0 == " " || $0 == ":" }) else { continue }
             // Keys may be quoted too (`"version" "0.0.1"`, `"version": 2.0.0`): the quotes are not part of the name.
@@ -110,11 +110,11 @@ public struct YarnLockExtractor: Extractor {
             if key.hasPrefix("\""), let close = body.dropFirst().firstIndex(of: "\"") {
                 key = body[body.index(after: body.startIndex)..<close]
                 let rest = body[body.index(after: close)...].drop { $0 == ":" || $0 == " " }
-                fields[String(key)] = Self.trim(Self.trim(rest, Self.isWhitespace), Self.isQuote)
+                if Self.readFields.contains(key) { fields[String(key)] = Self.trim(Self.trim(rest, Self.isWhitespace), Self.isQuote) }
                 continue
             }
             let value = body[body.index(after: end)...]
-            fields[String(key)] = Self.trim(Self.trim(value, Self.isWhitespace), Self.isQuote)
+            if Self.readFields.contains(key) { fields[String(key)] = Self.trim(Self.trim(value, Self.isWhitespace), Self.isQuote) }
         }
         flush()
         // Only a file without entries needs this second look at every line.
@@ -196,6 +196,9 @@ public struct YarnLockExtractor: Extractor {
     }
 
     static func isQuote(_ scalar: Unicode.Scalar) -> Bool { scalar == "\"" }
+
+    /// The only fields `flush` reads: the others (checksums, integrity hashes) are not trimmed and kept.
+    static let readFields: [Substring] = ["version", "resolution", "resolved"]
 
     /// `resolution.range(of: "@", options: .backwards)` after its first Character: by bytes when it
     /// is ASCII (Foundation's search per entry was a tenth of a large lock), else through Foundation.
