@@ -54,7 +54,7 @@ public struct PnpmLockExtractor: Extractor {
     }
 
     private func stripPeers(_ key: String) -> String {
-        key.firstIndex(of: "(").map { String(key[..<$0]) } ?? key
+        NpmNames.firstIndex(of: "(", in: Substring(key)).map { String(key[..<$0]) } ?? key
     }
 
     /// 5.x and 6.x: `packages` keys (`/name/1.0.0`, `/name@1.0.0`) with their `dependencies`, and the
@@ -62,7 +62,7 @@ public struct PnpmLockExtractor: Extractor {
     private func packagesGraph(_ root: [String: Any], major: Int) -> DependencyGraph {
         let packages = root.dictionary("packages") ?? [:]
         func key(_ name: String, _ value: Any) -> String? {
-            guard let version = (value as? [String: Any])?.string("version") ?? (value as? String), !version.hasPrefix("link:") else { return nil }
+            guard let version = (value as? String) ?? (value as? [String: Any])?.string("version"), !version.hasPrefix("link:") else { return nil }
             if version.hasPrefix("/") { return packages[version] != nil ? version : nil }
             let candidate = major >= 6 ? "/\(name)@\(version)" : "/\(name)/\(version)"
             return packages[candidate] != nil ? candidate : nil
@@ -79,7 +79,7 @@ public struct PnpmLockExtractor: Extractor {
             graph.edges[node] = targets(entry, ["dependencies", "optionalDependencies"])
             let spec = node.hasPrefix("/") ? String(node.dropFirst()) : node
             if major >= 6 { graph.names[node] = NpmNames.splitNameAndVersion(Substring(stripPeers(spec)))?.name ?? spec }
-            else { graph.names[node] = spec.lastIndex(of: "/").map { String(spec[..<$0]) } ?? spec }
+            else { graph.names[node] = NpmNames.lastIndex(of: "/", in: Substring(spec)).map { String(spec[..<$0]) } ?? spec }
         }
         return graph
     }
@@ -89,7 +89,7 @@ public struct PnpmLockExtractor: Extractor {
     private func snapshotGraph(_ root: [String: Any]) -> (DependencyGraph, Set<String>) {
         func targets(_ list: [String: Any]?) -> [String] {
             (list ?? [:]).compactMap { name, value -> String? in
-                let version = (value as? [String: Any])?.string("version") ?? (value as? String)
+                let version = (value as? String) ?? (value as? [String: Any])?.string("version")
                 guard let version, !version.hasPrefix("link:") else { return nil }
                 return "\(name)@\(version)"
             }
@@ -124,14 +124,14 @@ public struct PnpmLockExtractor: Extractor {
             spec = spec[spec.index(after: slash)...]
         }
         // Peer-dependency suffixes: `(peer@2)` from 6.x on, `_peer@2` in 5.x.
-        if let paren = spec.firstIndex(of: "(") { spec = spec[..<paren] }
+        if let paren = NpmNames.firstIndex(of: "(", in: spec) { spec = spec[..<paren] }
         var name: String?, version: String?
         if major >= 6 {
             if let split = NpmNames.splitNameAndVersion(spec) { (name, version) = (split.name, split.version) }
-        } else if let slash = spec.lastIndex(of: "/") {
+        } else if let slash = NpmNames.lastIndex(of: "/", in: spec) {
             name = String(spec[..<slash])
             var v = spec[spec.index(after: slash)...]
-            if let underscore = v.firstIndex(of: "_") { v = v[..<underscore] }
+            if let underscore = NpmNames.firstIndex(of: "_", in: v) { v = v[..<underscore] }
             version = String(v)
         }
         let location = input.location(line: lines.line(of: key) ?? lines.line(of: "'\(key)'"))
