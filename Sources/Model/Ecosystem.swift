@@ -94,10 +94,12 @@ extension String {
     /// Trims ASCII spaces, tabs and line breaks only: names and versions are ASCII in every
     /// ecosystem fnaudit knows, and Unicode-aware trimming would hide oddities worth reporting.
     public func trimmingASCIIWhitespace() -> String {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C }
+        // Nearly every name has nothing to trim: said without copying its bytes (this runs per package sighting).
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return self }
         let bytes = Array(utf8)
         var start = 0
         var end = bytes.count
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0B || b == 0x0C }
         while start < end, isSpace(bytes[start]) { start += 1 }
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         if start == 0 && end == bytes.count { return self }

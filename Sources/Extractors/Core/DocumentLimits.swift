@@ -216,51 +216,54 @@ public enum DocumentLimits {
     @discardableResult
     public static func checkYAML(_ bytes: [UInt8]) throws -> Int {
         try checkSize(bytes, "YAML")
-        var flow = 0, line = 1, separators = 0
-        var indents: [Int] = []
-        var i = 0
-        while i < bytes.count {
-            // One line: its indentation, its block indicators, then its flow brackets.
-            var column = 0
-            while i < bytes.count && bytes[i] == 0x20 { column += 1; i += 1 }
-            let lineStart = i
-            while i < bytes.count && bytes[i] != 0x0A { i += 1 }
-            let content = bytes[lineStart..<i]
-            defer { line += 1; i += 1 }
-            guard let first = content.first, first != 0x23, first != 0x0D else { continue }
-            if flow == 0 {
-                while let last = indents.last, last >= column { indents.removeLast() }
-                indents.append(column)
-                // `- - - a` and `? - a` open one level per indicator on the same line.
-                var j = content.startIndex
-                while j + 1 < content.endIndex, content[j] == 0x2D || content[j] == 0x3F, content[j + 1] == 0x20 {
-                    indents.append(column + (j - content.startIndex) + 1)
-                    j += 2
+        // On the buffer: indexing the array with its checks was most of this pass.
+        return try bytes.withUnsafeBufferPointer { bytes throws -> Int in
+            var flow = 0, line = 1, separators = 0
+            var indents: [Int] = []
+            var i = 0
+            while i < bytes.count {
+                // One line: its indentation, its block indicators, then its flow brackets.
+                var column = 0
+                while i < bytes.count && bytes[i] == 0x20 { column += 1; i += 1 }
+                let lineStart = i
+                while i < bytes.count && bytes[i] != 0x0A { i += 1 }
+                let content = bytes[lineStart..<i]
+                defer { line += 1; i += 1 }
+                guard let first = content.first, first != 0x23, first != 0x0D else { continue }
+                if flow == 0 {
+                    while let last = indents.last, last >= column { indents.removeLast() }
+                    indents.append(column)
+                    // `- - - a` and `? - a` open one level per indicator on the same line.
+                    var j = content.startIndex
+                    while j + 1 < content.endIndex, content[j] == 0x2D || content[j] == 0x3F, content[j + 1] == 0x20 {
+                        indents.append(column + (j - content.startIndex) + 1)
+                        j += 2
+                    }
+                }
+                var quote: UInt8? = nil
+                for b in content {
+                    if let q = quote {
+                        if b == q { quote = nil }
+                        continue
+                    }
+                    switch b {
+                    case 0x22, 0x27: quote = b
+                    case 0x23: break
+                    case 0x5B, 0x7B: flow += 1
+                    case 0x5D, 0x7D: flow = max(0, flow - 1)
+                    case 0x2C: separators += 1
+                    default: break
+                    }
+                    if b == 0x23 { break }
+                    if flow + indents.count > maxNesting { break }
+                }
+                if flow + indents.count > maxNesting {
+                    throw ExtractionError("not read: YAML nested deeper than \(maxNesting) levels at line \(line)")
                 }
             }
-            var quote: UInt8? = nil
-            for b in content {
-                if let q = quote {
-                    if b == q { quote = nil }
-                    continue
-                }
-                switch b {
-                case 0x22, 0x27: quote = b
-                case 0x23: break
-                case 0x5B, 0x7B: flow += 1
-                case 0x5D, 0x7D: flow = max(0, flow - 1)
-                case 0x2C: separators += 1
-                default: break
-                }
-                if b == 0x23 { break }
-                if flow + indents.count > maxNesting { break }
-            }
-            if flow + indents.count > maxNesting {
-                throw ExtractionError("not read: YAML nested deeper than \(maxNesting) levels at line \(line)")
-            }
+            try checkValueCount(separators + line * 2, "YAML")
+            return min(maxValues, 2 * (separators + line * 2) + 100_000)
         }
-        try checkValueCount(separators + line * 2, "YAML")
-        return min(maxValues, 2 * (separators + line * 2) + 100_000)
     }
 
     private static func checkSize(_ bytes: [UInt8], _ format: String) throws {

@@ -194,9 +194,8 @@ public enum PnpmLockReader {
         /// Closes the innermost frame into its parent.
         func pop() -> Bool {
             guard stack.count > 1, let frame = stack.popLast(), let key = frame.key, let parent = stack.last,
-                  parent.sequence == nil, parent.mapping[key] == nil else { return false }
-            parent.mapping[key] = frame.value
-            return true
+                  parent.sequence == nil else { return false }
+            return parent.mapping.updateValue(frame.value, forKey: key) == nil   // a key given twice declines
         }
 
         while start < count {
@@ -237,14 +236,13 @@ public enum PnpmLockReader {
                 continue
             }
             guard !isItem, let (key, rest) = mappingKey(content) else { return nil }
-            if top.mapping[key] != nil { return nil }
             let value = rest.drop { $0 == 0x20 }
             if value.isEmpty {
                 pending = (key, indent)
                 continue
             }
-            guard let parsed = self.value(value) else { return nil }
-            top.mapping[key] = parsed
+            // One lookup: a key given twice declines (a block value's key is checked when its frame closes).
+            guard let parsed = self.value(value), top.mapping.updateValue(parsed, forKey: key) == nil else { return nil }
         }
         guard sawContent else { return nil }
         if let open = pending {
