@@ -96,6 +96,8 @@ final class LockReaderAgreementTests: XCTestCase {
                      #"{"lockfileVersion": 3, "packages": {"node_modules/a": {"version": 1}}}"#,    // a number read as text
                      #"{"lockfileVersion": 3, "packages": {"node_modules/a": {"dev": 1}}}"#,        // a number read as a flag
                      #"{"lockfileVersion": 3, "packages": {"node_modules/a": {"name": "\ud800"}}}"#, // a lone surrogate
+                     #"{"lockfileVersion": 3, "packages": {"node_modules/a": {"dependencies": {"b": "\ud800^1"}}}}"#, // one passed over
+                     #"{"lockfileVersion": 3, "packages": {}, "x": "\udc00\u0000"}"#,
                      #"{"lockfileVersion": 3, "packages": {}} x"#, "\u{FEFF}{\"packages\": {}}", "[1]", "",
                      #"{"lockfileVersion": 1, "packages": {}}"#] {
             XCTAssertNil(PackageLockExtractor.readPackages(Array(text.utf8)), text)

@@ -316,8 +316,16 @@ struct JSONReader {
                 switch bytes[i + 1] {
                 case 0x22, 0x5C, 0x2F, 0x62, 0x66, 0x6E, 0x72, 0x74: i += 2
                 case 0x75:
-                    guard i + 5 < bytes.count, (2...5).allSatisfy({ JSONReader.hexValue(bytes[i + $0]) != nil }) else { throw Decline() }
-                    i += 6
+                    // Checked where a string is only passed over too: JSONSerialization refuses a document
+                    // with a lone surrogate anywhere (found by fuzz target json-readers); `\u0000` is declined alike.
+                    guard let unit = hex4(at: i + 2), unit != 0, !(unit >= 0xDC00 && unit < 0xE000) else { throw Decline() }
+                    if unit >= 0xD800 && unit < 0xDC00 {
+                        guard i + 7 < bytes.count, bytes[i + 6] == 0x5C, bytes[i + 7] == 0x75,
+                              let low = hex4(at: i + 8), low >= 0xDC00 && low < 0xE000 else { throw Decline() }
+                        i += 12
+                    } else {
+                        i += 6
+                    }
                 default: throw Decline()
                 }
                 continue
@@ -384,6 +392,17 @@ struct JSONReader {
             }
         }
         return out
+    }
+
+    /// The four hex digits at `at` as a UTF-16 unit.
+    private func hex4(at: Int) -> UInt32? {
+        guard at >= 0, at + 4 <= bytes.count else { return nil }
+        var value: UInt32 = 0
+        for k in 0..<4 {
+            guard let digit = JSONReader.hexValue(bytes[at + k]) else { return nil }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 
     private static func hexValue(_ b: UInt8) -> UInt8? {
