@@ -31,8 +31,11 @@ public enum PackageMerger {
             if merged[i].environmentMarker == nil { merged[i].environmentMarker = packages[j].environmentMarker }
             if let direct = packages[j].isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
             for license in packages[j].licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
-            for path in packages[j].dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
-                merged[i].dependencyPaths.append(path)
+            // Another copy of the same lockfile has the same paths: one comparison instead of one per pair.
+            if packages[j].dependencyPaths != merged[i].dependencyPaths {
+                for path in packages[j].dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
+                    merged[i].dependencyPaths.append(path)
+                }
             }
         }
         for i in merged.indices { merged[i].locations.sort() }
