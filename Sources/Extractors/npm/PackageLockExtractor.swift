@@ -199,23 +199,36 @@ public struct PackageLockExtractor: Extractor {
     static func graph(_ packages: [(String, PackageEntry?)]) -> DependencyGraph {
         var graph = DependencyGraph()
         let known = Set(packages.map(\.0))
-        func resolve(_ name: String, from path: String) -> String? {
+        /// The folders a dependency of the package at `path` is looked for in, nearest first: the
+        /// package's own, then each enclosing `…/node_modules/x`, then the root ("").
+        func bases(from path: String) -> [String] {
+            var chain: [String] = []
             var base = path
             while true {
-                let candidate = base.isEmpty ? "node_modules/\(name)" : "\(base)/node_modules/\(name)"
-                if known.contains(candidate) { return candidate }
-                guard !base.isEmpty else { return nil }
+                chain.append(base)
+                guard !base.isEmpty else { return chain }
                 guard let cut = NpmNames.lastRange(of: "/node_modules/", in: base) else { base = ""; continue }
                 base = String(base[..<cut.lowerBound])
             }
         }
-        if let root = packages.first(where: { $0.0.isEmpty && $0.1 != nil })?.1 {
-            graph.direct = (root.dependencies + root.devDependencies).compactMap { resolve($0, from: "") }
+        func resolve(_ name: String, in bases: [String]) -> String? {
+            for base in bases {
+                let candidate = base.isEmpty ? "node_modules/\(name)" : "\(base)/node_modules/\(name)"
+                if known.contains(candidate) { return candidate }
+            }
+            return nil
         }
+        if let root = packages.first(where: { $0.0.isEmpty && $0.1 != nil })?.1 {
+            graph.direct = (root.dependencies + root.devDependencies).compactMap { resolve($0, in: [""]) }
+        }
+        graph.names.reserveCapacity(packages.count)
+        graph.edges.reserveCapacity(packages.count)
         for (path, value) in packages where !path.isEmpty {
             guard let entry = value else { continue }
             graph.names[path] = entry.name ?? NpmNames.nameFromInstallPath(path) ?? path
-            graph.edges[path] = entry.dependencies.compactMap { resolve($0, from: path) }
+            // The chain once per package, not once per dependency.
+            let chain = entry.dependencies.isEmpty ? [] : bases(from: path)
+            graph.edges[path] = entry.dependencies.compactMap { resolve($0, in: chain) }
         }
         return graph
     }

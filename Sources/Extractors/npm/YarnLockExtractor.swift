@@ -72,9 +72,19 @@ public struct YarnLockExtractor: Extractor {
         }
 
         var lineNumber = 0
-        let lines = Self.lines(input.contents)
-        for rawLine in lines {
+        for range in Self.lineRanges(input.contents) {
             lineNumber += 1
+            // Lines that change nothing but the dependency flag are passed over on their bytes, without a String.
+            switch Self.ignorable(input.contents[range]) {
+            case .field:
+                if header != nil { inDependencies = false }
+                continue
+            case .nested where !inDependencies:
+                continue
+            default:
+                break
+            }
+            let rawLine = String(decoding: input.contents[range], as: UTF8.self)
             let line = rawLine.hasSuffix("\r") ? Substring(rawLine).dropLast() : Substring(rawLine)
             if line.isEmpty || line.hasPrefix("#") { continue }
             let indent = Self.indentation(line)
@@ -118,7 +128,7 @@ public struct YarnLockExtractor: Extractor {
         }
         flush()
         // Only a file without entries needs this second look at every line.
-        if !sawEntry, lines.contains(where: { !$0.hasPrefix("#") && !Self.trim($0, Self.isWhitespace).isEmpty }),
+        if !sawEntry, Self.lines(input.contents).contains(where: { !$0.hasPrefix("#") && !Self.trim($0, Self.isWhitespace).isEmpty }),
            !input.text.contains("__metadata") {
             throw ExtractionError("not a yarn.lock: no entries")
         }
@@ -152,7 +162,12 @@ public struct YarnLockExtractor: Extractor {
     /// Characters cost a fifth of a large lock's time. A `\r` before `\n` is part of the separator; `\n` is never inside a UTF-8 sequence,
     /// so decoding line by line repairs invalid bytes exactly as decoding the whole text did.
     static func lines(_ bytes: [UInt8]) -> [String] {
-        var lines: [String] = []
+        lineRanges(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    /// Where the lines of `lines(_:)` are in the bytes.
+    static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
+        var ranges: [Range<Int>] = []
         var start = 0
         let count = bytes.count
         while true {
@@ -161,10 +176,31 @@ public struct YarnLockExtractor: Extractor {
             var last = end
             if end < count, last > start, bytes[last - 1] == 0x0D { last -= 1 }   // the \r of \r\n
             if last > start, bytes[last - 1] == 0x0D { last -= 1 }   // what TextLines drops
-            lines.append(String(decoding: bytes[start..<last], as: UTF8.self))
-            guard end < count else { return lines }
+            ranges.append(start..<last)
+            guard end < count else { return ranges }
             start = end + 1
         }
+    }
+
+    enum Ignorable { case no, field, nested }
+
+    /// An ASCII line (one more trailing `\r` dropped, as the loop does) that is either an entry's field
+    /// the loop neither keeps nor opens dependencies with (two spaces, an unquoted key other than
+    /// `version`, `resolution`, `resolved`, not ending in `:`), or a line four spaces in, which only
+    /// counts inside `dependencies`. Anything else (quotes, other bytes) goes through the loop.
+    static func ignorable(_ raw: ArraySlice<UInt8>) -> Ignorable {
+        var line = raw
+        if line.last == 0x0D { line = line.dropLast() }
+        let s = line.startIndex
+        guard line.count >= 3, line[s] == 0x20, line[s + 1] == 0x20, line.allSatisfy({ $0 < 0x80 }) else { return .no }
+        if line[s + 2] == 0x20 {
+            return line.count >= 5 && line[s + 3] == 0x20 && line[s + 4] != 0x20 ? .nested : .no
+        }
+        guard line[s + 2] != 0x22, line.last != 0x3A else { return .no }
+        let body = line[(s + 2)...]
+        let key = body[..<(body.firstIndex { $0 == 0x20 || $0 == 0x3A } ?? body.endIndex)]
+        for name in readFields where key.elementsEqual(name.utf8) { return .no }
+        return .field
     }
 
     /// How many leading Characters are a plain space (what the `hasPrefix("  ")` checks asked): counted
