@@ -143,8 +143,7 @@ public enum ArchiveDetection {
                            ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".nupkg", ".apk", ".aar", ".hpi", ".par"]
 
     public static func looksLikeArchiveName(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return suffixes.contains { lower.hasSuffix($0) }
+        suffixes.contains { name.hasSuffixIgnoringASCIICase($0) }
     }
 
     /// zip (PK\3\4, PK\5\6 for empty), gzip, bzip2, xz, zstd, or a ustar tar header.

@@ -99,11 +99,15 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 public enum PathName {
     /// The last component (called for every path of a tree or archive, so it scans bytes).
     public static func base(_ path: String) -> Substring {
-        var end = path.utf8.endIndex
-        if path.utf8.last == UInt8(ascii: "/") { end = path.utf8.index(before: end) }
-        let head = path.utf8[..<end]
-        guard let slash = head.lastIndex(of: UInt8(ascii: "/")) else { return path[..<end] }
-        return path[path.utf8.index(after: slash)..<end]
+        let (start, end) = path.withUTF8Bytes { bytes -> (Int, Int) in
+            var end = bytes.count
+            if end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            var start = end
+            while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            return (start, end)
+        }
+        let utf8 = path.utf8
+        return path[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]
     }
 
     public static func components(_ path: String) -> [Substring] {

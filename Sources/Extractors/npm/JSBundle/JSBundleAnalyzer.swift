@@ -17,15 +17,15 @@ public struct JSBundleAnalyzer: Analyzer {
     public func wants(_ entry: EntryInfo) -> Bool {
         let path = entry.path
         // Installed packages' own files are read as packages (node_modules/**/package.json), not bundles.
-        if path.hasPrefix("node_modules/") || path.containsBytes("/node_modules/") { return false }
+        if path.hasPrefixBytes("node_modules/") || path.containsBytes("/node_modules/") { return false }
         let base = PathName.base(path)
-        return Self.isScript(base) || base.hasSuffix(".js.map") || base.hasSuffix(".mjs.map") || base.hasSuffix(".cjs.map")
-            || EsbuildMetafile.isMetafile(path) || base.hasSuffix(".LICENSE.txt")
-            || base == "package.json" || Self.lockfiles.contains(String(base))
+        return Self.isScript(base) || base.hasSuffixBytes(".js.map") || base.hasSuffixBytes(".mjs.map") || base.hasSuffixBytes(".cjs.map")
+            || EsbuildMetafile.isMetafile(base) || base.hasSuffixBytes(".LICENSE.txt")
+            || base == "package.json" || Self.lockfiles.contains { base == $0 }
     }
 
     static func isScript(_ base: Substring) -> Bool {
-        base.hasSuffix(".js") || base.hasSuffix(".mjs") || base.hasSuffix(".cjs")
+        base.hasSuffixBytes(".js") || base.hasSuffixBytes(".mjs") || base.hasSuffixBytes(".cjs")
     }
 
     /// One bundle (or a map or metafile with no bundle beside it) and what it proved.
