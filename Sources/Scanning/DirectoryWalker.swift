@@ -25,49 +25,87 @@ enum DirectoryWalker {
         var found: [Candidate] = []
         // Paths are built as strings: URL.appendingPathComponent and .path cost more than the lstat.
         var stack: [(String, String)] = [(root.path, "")]
-        let manager = FileManager.default
         while let (directory, relative) = stack.popLast() {
-            let names: [String]
+            let listing: [(name: String, type: Int32)]
             do {
-                names = try manager.contentsOfDirectory(atPath: directory)
+                let listed = try list(directory)
+                listing = listed.entries
+                if listed.undecodable > 0 {
+                    issues.append(ScanIssue(location: Location(path: directory), message: "\(listed.undecodable) name(s) in this folder are not valid UTF-8: not read"))
+                }
             } catch {
-                issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error.localizedDescription)"))
+                issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error)"))
                 continue
             }
             let separator = directory.hasSuffix("/") ? "" : "/"
-            for name in names.sorted() {
+            for (name, listedType) in listing.sorted(by: { $0.name < $1.name }) {
                 let full = directory + separator + name
                 let path = relative.isEmpty ? name : relative + "/" + name
-                var info = stat()
-                guard lstat(full, &info) == 0 else {
-                    // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
-                    issues.append(ScanIssue(location: Location(path: full), message: "cannot be read: \(String(cString: strerror(errno)))"))
-                    continue
+                // The folder listing says what most entries are; lstat only where it does not.
+                var type = listedType
+                if type == Int32(DT_UNKNOWN) {
+                    var info = stat()
+                    guard lstat(full, &info) == 0 else {
+                        // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
+                        issues.append(ScanIssue(location: Location(path: full), message: "cannot be read: \(String(cString: strerror(errno)))"))
+                        continue
+                    }
+                    switch info.st_mode & S_IFMT {
+                    case S_IFDIR: type = Int32(DT_DIR)
+                    case S_IFREG: type = Int32(DT_REG)
+                    default: type = Int32(DT_LNK)   // a link, FIFO, socket or device: never read
+                    }
                 }
-                switch info.st_mode & S_IFMT {
-                case S_IFLNK:
-                    continue
-                case S_IFDIR:
+                switch type {
+                case Int32(DT_DIR):
                     if !skippedFolders.contains(name) { stack.append((full, path)) }
-                case S_IFREG:
+                case Int32(DT_REG):
                     if ArchiveDetection.looksLikeArchiveName(name) {
                         found.append(Candidate(relativePath: path, isArchive: true))
                         continue
                     }
-                    let entry = EntryInfo(path: path, inArchive: false, size: Int64(info.st_size))
+                    // No size here (it would cost an lstat per file): size limits apply when a file is read.
+                    let entry = EntryInfo(path: path, inArchive: false)
                     var mask: UInt64 = 0
                     for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
                     let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
                     if mask != 0 || beyond {
-                        found.append(Candidate(relativePath: path, isArchive: false, size: Int64(info.st_size),
-                                               wantedBy: analyzers.count > 64 ? nil : mask))
+                        found.append(Candidate(relativePath: path, isArchive: false, wantedBy: analyzers.count > 64 ? nil : mask))
                     }
                 default:
-                    continue
+                    continue   // links are never followed; FIFOs and devices never read
                 }
             }
         }
         return found
+    }
+
+    /// A folder's entries with the type readdir gives (DT_UNKNOWN where the file system does not say),
+    /// and the names that are not UTF-8 (they cannot be named in a report, nor opened again by name).
+    private static func list(_ directory: String) throws -> (entries: [(name: String, type: Int32)], undecodable: Int) {
+        guard let folder = opendir(directory) else { throw WalkError(errno) }
+        defer { closedir(folder) }
+        var entries: [(name: String, type: Int32)] = []
+        var undecodable = 0
+        while true {
+            errno = 0
+            guard let entry = readdir(folder) else {
+                if errno != 0 { throw WalkError(errno) }
+                return (entries, undecodable)
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(validating: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let name else { undecodable += 1; continue }
+            if name == "." || name == ".." { continue }
+            entries.append((name, Int32(entry.pointee.d_type)))
+        }
+    }
+
+    struct WalkError: Error, CustomStringConvertible {
+        let code: Int32
+        init(_ code: Int32) { self.code = code }
+        var description: String { String(cString: strerror(code)) }
     }
 }
 
