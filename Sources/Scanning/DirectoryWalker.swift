@@ -21,63 +21,93 @@ enum DirectoryWalker {
         var wantedBy: UInt64? = nil
     }
 
+    /// The wanted files and archives under `root`. Folders near the top are listed first, then
+    /// their subtrees are walked side by side on all cores (listing is system calls: a large tree
+    /// walked on one thread left the other core idle). The order is the same in every run.
     static func candidates(root: URL, analyzers: [any Analyzer], issues: inout [ScanIssue]) -> [Candidate] {
         var found: [Candidate] = []
         // Paths are built as strings: URL.appendingPathComponent and .path cost more than the lstat.
-        var stack: [(String, String)] = [(root.path, "")]
-        while let (directory, relative) = stack.popLast() {
-            let listing: [(name: String, type: Int32)]
-            do {
-                let listed = try list(directory)
-                listing = listed.entries
-                if listed.undecodable > 0 {
-                    issues.append(ScanIssue(location: Location(path: directory), message: "\(listed.undecodable) name(s) in this folder are not valid UTF-8: not read"))
-                }
-            } catch {
-                issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error)"))
-                continue
+        var frontier: [(String, String)] = [(root.path, "")]
+        let enough = 8 * ProcessInfo.processInfo.activeProcessorCount
+        var depth = 0
+        while !frontier.isEmpty && frontier.count < enough && depth < 4 {
+            var next: [(String, String)] = []
+            for (directory, relative) in frontier {
+                visit(directory, relative, analyzers: analyzers, found: &found, folders: &next, issues: &issues)
             }
-            let separator = directory.hasSuffix("/") ? "" : "/"
-            for (name, listedType) in listing.sorted(by: { $0.name < $1.name }) {
-                let full = directory + separator + name
-                let path = relative.isEmpty ? name : relative + "/" + name
-                // The folder listing says what most entries are; lstat only where it does not.
-                var type = listedType
-                if type == Int32(DT_UNKNOWN) {
-                    var info = stat()
-                    guard lstat(full, &info) == 0 else {
-                        // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
-                        issues.append(ScanIssue(location: Location(path: full), message: "cannot be read: \(String(cString: strerror(errno)))"))
-                        continue
-                    }
-                    switch info.st_mode & S_IFMT {
-                    case S_IFDIR: type = Int32(DT_DIR)
-                    case S_IFREG: type = Int32(DT_REG)
-                    default: type = Int32(DT_LNK)   // a link, FIFO, socket or device: never read
-                    }
-                }
-                switch type {
-                case Int32(DT_DIR):
-                    if !skippedFolders.contains(name) { stack.append((full, path)) }
-                case Int32(DT_REG):
-                    if ArchiveDetection.looksLikeArchiveName(name) {
-                        found.append(Candidate(relativePath: path, isArchive: true))
-                        continue
-                    }
-                    // No size here (it would cost an lstat per file): size limits apply when a file is read.
-                    let entry = EntryInfo(path: path, inArchive: false)
-                    var mask: UInt64 = 0
-                    for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
-                    let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
-                    if mask != 0 || beyond {
-                        found.append(Candidate(relativePath: path, isArchive: false, wantedBy: analyzers.count > 64 ? nil : mask))
-                    }
-                default:
-                    continue   // links are never followed; FIFOs and devices never read
-                }
+            frontier = next
+            depth += 1
+        }
+        let subtrees = parallelMap(frontier.count, chunk: 1) { i -> ([Candidate], [ScanIssue]) in
+            var found: [Candidate] = [], issues: [ScanIssue] = []
+            var stack = [frontier[i]]
+            while let (directory, relative) = stack.popLast() {
+                var folders: [(String, String)] = []
+                visit(directory, relative, analyzers: analyzers, found: &found, folders: &folders, issues: &issues)
+                stack += folders.reversed()
             }
+            return (found, issues)
+        }
+        for (subtreeFound, subtreeIssues) in subtrees {
+            found += subtreeFound
+            issues += subtreeIssues
         }
         return found
+    }
+
+    /// One folder: its wanted files and archives into `found`, its subfolders into `folders`.
+    private static func visit(_ directory: String, _ relative: String, analyzers: [any Analyzer], found: inout [Candidate],
+                              folders: inout [(String, String)], issues: inout [ScanIssue]) {
+        let listing: [(name: String, type: Int32)]
+        do {
+            let listed = try list(directory)
+            listing = listed.entries
+            if listed.undecodable > 0 {
+                issues.append(ScanIssue(location: Location(path: directory), message: "\(listed.undecodable) name(s) in this folder are not valid UTF-8: not read"))
+            }
+        } catch {
+            issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error)"))
+            return
+        }
+        let separator = directory.hasSuffix("/") ? "" : "/"
+        for (name, listedType) in listing.sorted(by: { $0.name < $1.name }) {
+            let full = directory + separator + name
+            let path = relative.isEmpty ? name : relative + "/" + name
+            // The folder listing says what most entries are; lstat only where it does not.
+            var type = listedType
+            if type == Int32(DT_UNKNOWN) {
+                var info = stat()
+                guard lstat(full, &info) == 0 else {
+                    // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
+                    issues.append(ScanIssue(location: Location(path: full), message: "cannot be read: \(String(cString: strerror(errno)))"))
+                    continue
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFDIR: type = Int32(DT_DIR)
+                case S_IFREG: type = Int32(DT_REG)
+                default: type = Int32(DT_LNK)   // a link, FIFO, socket or device: never read
+                }
+            }
+            switch type {
+            case Int32(DT_DIR):
+                if !skippedFolders.contains(name) { folders.append((full, path)) }
+            case Int32(DT_REG):
+                if ArchiveDetection.looksLikeArchiveName(name) {
+                    found.append(Candidate(relativePath: path, isArchive: true))
+                    continue
+                }
+                // No size here (it would cost an lstat per file): size limits apply when a file is read.
+                let entry = EntryInfo(path: path, inArchive: false)
+                var mask: UInt64 = 0
+                for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
+                let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
+                if mask != 0 || beyond {
+                    found.append(Candidate(relativePath: path, isArchive: false, wantedBy: analyzers.count > 64 ? nil : mask))
+                }
+            default:
+                continue   // links are never followed; FIFOs and devices never read
+            }
+        }
     }
 
     /// A folder's entries with the type readdir gives (DT_UNKNOWN where the file system does not say),

@@ -2,48 +2,48 @@ import Foundation
 import FnauditModel
 
 /// The same package found in several places is one package with every location. Linear in the
-/// number of sightings: a bundle can hold the same package thousands of times. The result does not
-/// depend on the order sightings arrive in (a lockfile parsed into a dictionary gives its copies of
-/// one package in any order): locations are sorted, and so are the dependency paths kept.
+/// number of sightings (a bundle can hold the same package thousands of times), and independent
+/// of the order they arrive in (a lockfile parsed into a dictionary gives its copies of one package
+/// in any order, and the walk's order is no contract either): the sighting at the first location
+/// gives the fields one copy decides (the name as spelt, a jar's digests), and what sightings add
+/// up to (locations, extractors, licences, the dependency paths kept) is sorted.
 public enum PackageMerger {
     public static func merge(_ packages: [Package]) -> [Package] {
-        var merged: [Package] = []
-        var keys: [PackageIdentity] = []
-        var seenLocations: [Set<Location>] = []
-        var allPaths: [Set<[String]>] = []
-        var index: [PackageIdentity: Int] = [:]
-        for package in packages {
-            let key = package.identity
-            guard let i = index[key] else {
-                index[key] = merged.count
-                merged.append(package)
-                keys.append(key)
-                seenLocations.append(Set(package.locations))
-                allPaths.append(Set(package.dependencyPaths))
-                continue
+        var groups: [PackageIdentity: [Int]] = [:]
+        for index in packages.indices { groups[packages[index].identity, default: []].append(index) }
+        return groups.keys.sorted().compactMap { key -> Package? in
+            guard var members = groups[key], !members.isEmpty else { return nil }
+            if members.count == 1 { return packages[members[0]] }
+            members.sort { firstLocation(packages[$0]) < firstLocation(packages[$1]) }
+            var merged = packages[members[0]]
+            var seenLocations = Set(merged.locations)
+            var paths = Set(merged.dependencyPaths)
+            for index in members.dropFirst() {
+                let package = packages[index]
+                for location in package.locations where seenLocations.insert(location).inserted {
+                    merged.locations.append(location)
+                }
+                // Dev only if every sighting is dev: one production use makes it production.
+                merged.isDev = merged.isDev && package.isDev
+                for extractor in package.extractors where !merged.extractors.contains(extractor) {
+                    merged.extractors.append(extractor)
+                }
+                if merged.environmentMarker == nil { merged.environmentMarker = package.environmentMarker }
+                if let direct = package.isDirect { merged.isDirect = (merged.isDirect ?? false) || direct }
+                for license in package.licenses where !merged.licenses.contains(license) { merged.licenses.append(license) }
+                paths.formUnion(package.dependencyPaths)
             }
-            for location in package.locations where seenLocations[i].insert(location).inserted {
-                merged[i].locations.append(location)
-            }
-            // Dev only if every sighting is dev: one production use makes it production.
-            merged[i].isDev = merged[i].isDev && package.isDev
-            for extractor in package.extractors where !merged[i].extractors.contains(extractor) {
-                merged[i].extractors.append(extractor)
-            }
-            if let marker = package.environmentMarker, merged[i].environmentMarker.map({ marker < $0 }) ?? true {
-                merged[i].environmentMarker = marker
-            }
-            if let direct = package.isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
-            for license in package.licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
-            allPaths[i].formUnion(package.dependencyPaths)
+            merged.locations.sort()
+            merged.extractors.sort { $0.id < $1.id }
+            merged.licenses.sort()
+            // The five shortest chains of all sightings, ties in name order.
+            merged.dependencyPaths = Array(paths.sorted { ($0.count, $0.joined(separator: " > ")) < ($1.count, $1.joined(separator: " > ")) }.prefix(5))
+            return merged
         }
-        for i in merged.indices {
-            merged[i].locations.sort()
-            // The five shortest chains, ties in name order.
-            if allPaths[i].count > 1 {
-                merged[i].dependencyPaths = Array(allPaths[i].sorted { ($0.count, $0.joined(separator: " > ")) < ($1.count, $1.joined(separator: " > ")) }.prefix(5))
-            }
-        }
-        return merged.indices.sorted { keys[$0] < keys[$1] }.map { merged[$0] }
+    }
+
+    /// Where a sighting was made, for ordering sightings (one without a location sorts first).
+    private static func firstLocation(_ package: Package) -> Location {
+        package.locations.min() ?? Location(path: "")
     }
 }
