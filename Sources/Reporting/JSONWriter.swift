@@ -1,4 +1,5 @@
 import Foundation
+import FnauditModel
 
 /// JSON text laid out exactly as Foundation's `JSONEncoder` lays it out with `.sortedKeys` and
 /// `.withoutEscapingSlashes` (pretty: two-space indent, `"key" : value`, an empty container as
@@ -24,6 +25,8 @@ final class JSONObjectBox {
 }
 
 struct JSONWriter {
+    /// Lists at least this long are built and written on all cores.
+    static let parallelItems = 1024
     let pretty: Bool
     private(set) var bytes: [UInt8] = []
 
@@ -40,10 +43,28 @@ struct JSONWriter {
         case .null: bytes.append(contentsOf: "null".utf8)
         case .array(let box):
             open(UInt8(ascii: "["), empty: box.items.isEmpty, depth: depth)
-            for (index, item) in box.items.enumerated() {
-                if index > 0 { separate() }
-                indent(depth + 1)
-                write(item, depth: depth + 1)
+            if box.items.count >= JSONWriter.parallelItems {
+                // A long list (a monorepo's packages) is written in slices on all cores, then joined.
+                let items = box.items, pretty = pretty, slice = JSONWriter.parallelItems / 4
+                let parts = parallelMap((items.count + slice - 1) / slice, chunk: 1) { part -> [UInt8] in
+                    var writer = JSONWriter(pretty: pretty)
+                    for index in (part * slice)..<min(items.count, (part + 1) * slice) {
+                        if index > part * slice { writer.separate() }
+                        writer.indent(depth + 1)
+                        writer.write(items[index], depth: depth + 1)
+                    }
+                    return writer.bytes
+                }
+                for (index, part) in parts.enumerated() {
+                    if index > 0 { separate() }
+                    bytes += part
+                }
+            } else {
+                for (index, item) in box.items.enumerated() {
+                    if index > 0 { separate() }
+                    indent(depth + 1)
+                    write(item, depth: depth + 1)
+                }
             }
             close(UInt8(ascii: "]"), empty: box.items.isEmpty, depth: depth)
         case .object(let box):
@@ -138,6 +159,8 @@ final class JSONTreeEncoder: Encoder {
     /// The node for any Encodable value, with JSONEncoder's defaults for the types it treats apart.
     static func node<T: Encodable>(for value: T, at codingPath: [any CodingKey]) throws -> JSONNode {
         switch value {
+        case let list as any ParallelJSONList where list.count >= JSONWriter.parallelItems:
+            return try list.node(at: codingPath)
         case let text as String: return .string(text)
         case let flag as Bool: return .bool(flag)
         case let number as Int: return .number(String(number))
@@ -280,6 +303,22 @@ private struct JSONSingleValueContainer: SingleValueEncodingContainer {
     mutating func encode(_ value: UInt32) throws { encoder.set(.number(String(value))) }
     mutating func encode(_ value: UInt64) throws { encoder.set(.number(String(value))) }
     mutating func encode<T: Encodable>(_ value: T) throws { encoder.set(try JSONTreeEncoder.node(for: value, at: codingPath)) }
+}
+
+/// A long array's elements made into nodes on all cores (each with an encoder of its own).
+private protocol ParallelJSONList {
+    var count: Int { get }
+    func node(at codingPath: [any CodingKey]) throws -> JSONNode
+}
+
+extension Array: ParallelJSONList where Element: Encodable {
+    fileprivate func node(at codingPath: [any CodingKey]) throws -> JSONNode {
+        let box = JSONArrayBox()
+        box.items = try parallelMap(count, chunk: 64) { index in
+            Result { try JSONTreeEncoder.node(for: self[index], at: codingPath + [IndexKey(index)]) }
+        }.map { try $0.get() }
+        return .array(box)
+    }
 }
 
 private struct IndexKey: CodingKey {

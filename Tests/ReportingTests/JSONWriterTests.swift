@@ -63,6 +63,9 @@ final class JSONWriterTests: XCTestCase {
         try assertAgreement(Edges())
         try assertAgreement([Edges.Nested()])
         try assertAgreement([String: Int]())
+        // Lists long enough to be built and written on all cores.
+        try assertAgreement((0..<3000).map { ["n": $0] })
+        try assertAgreement(["outer": Array(repeating: Edges.Nested(), count: JSONWriter.parallelItems + 7)])
     }
 
     func testNonFiniteNumbersAreErrorsAsInJSONEncoder() {
