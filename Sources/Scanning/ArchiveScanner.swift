@@ -324,7 +324,7 @@ enum EntryName {
     }
 
     /// No leading `/` or `./`, no `\\`, `..`, `//` or `/./`: one pass over the bytes (every entry name goes through here).
-    private static func isPlain(_ name: String) -> Bool {
+    static func isPlain(_ name: String) -> Bool {
         let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), backslash = UInt8(ascii: "\\")
         return name.withUTF8Bytes { bytes in
             guard let first = bytes.first, first != slash else { return bytes.isEmpty }

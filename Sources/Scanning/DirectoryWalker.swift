@@ -153,7 +153,7 @@ struct DiskSiblings: SiblingFiles {
     }
 
     func read(_ path: String) throws -> [UInt8] {
-        guard let clean = PathName.join("", path) else { throw ExtractionError("outside the scanned tree") }
+        guard let clean = DiskSiblings.clean(path) else { throw ExtractionError("outside the scanned tree") }
         let full = clean.isEmpty ? rootPath : rootPath + (rootPath.hasSuffix("/") ? "" : "/") + clean
         // Refuse links: a sibling must be a regular file inside the root. O_NOFOLLOW refuses a link as
         // lstat did; O_NONBLOCK keeps a FIFO from blocking before fstat tells it is not a file.
@@ -192,8 +192,15 @@ struct DiskSiblings: SiblingFiles {
         }
     }
 
+    /// `path` with `.` and `..` resolved, nil if it climbs out; the walk's own paths (nearly every
+    /// read) are clean already and are not split and joined again.
+    static func clean(_ path: String) -> String? {
+        if EntryName.isPlain(path), !path.hasSuffixBytes("/"), !path.hasSuffixBytes("/."), path != "." { return path }
+        return PathName.join("", path)
+    }
+
     func kind(of path: String) -> SiblingKind? {
-        guard let clean = PathName.join("", path) else { return nil }
+        guard let clean = DiskSiblings.clean(path) else { return nil }
         var info = stat()
         // stat, not lstat: a descriptor may name a linked folder; the walk itself never follows links.
         guard stat(root.appendingPathComponent(clean).path, &info) == 0 else { return nil }
