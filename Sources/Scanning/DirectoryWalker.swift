@@ -153,6 +153,11 @@ struct DiskSiblings: SiblingFiles {
     }
 
     func read(_ path: String) throws -> [UInt8] {
+        try read(path, atMost: maxBytes)
+    }
+
+    func read(_ path: String, atMost limit: Int) throws -> [UInt8] {
+        let maxBytes = min(limit, self.maxBytes)
         guard let clean = DiskSiblings.clean(path) else { throw ExtractionError("outside the scanned tree") }
         let full = clean.isEmpty ? rootPath : rootPath + (rootPath.hasSuffix("/") ? "" : "/") + clean
         // Refuse links: a sibling must be a regular file inside the root. O_NOFOLLOW refuses a link as

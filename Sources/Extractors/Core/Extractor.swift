@@ -6,6 +6,9 @@ public protocol SiblingFiles: Sendable {
     /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated).
     /// Throws `ExtractionError` saying why it may not be read (missing, outside the tree, too large).
     func read(_ path: String) throws -> [UInt8]
+    /// The same, refused (throws) when the file holds more than `limit` bytes: a tree's file is then
+    /// not read at all (the walk does not stat each file, so its size is known only here).
+    func read(_ path: String, atMost limit: Int) throws -> [UInt8]
     /// What is at `path` (relative, `/`-separated): deployment descriptors name folders and zips.
     func kind(of path: String) -> SiblingKind?
 }
@@ -15,6 +18,12 @@ public enum SiblingKind: Sendable { case file, directory }
 extension SiblingFiles {
     /// The bytes of the file at `path`, or nil when it cannot be read.
     public func contents(of path: String) -> [UInt8]? { try? read(path) }
+    /// Entries already in memory: read, then measured.
+    public func read(_ path: String, atMost limit: Int) throws -> [UInt8] {
+        let bytes = try read(path)
+        guard bytes.count <= limit else { throw ExtractionError("\(bytes.count) bytes is over the \(limit)-byte limit; not read") }
+        return bytes
+    }
     /// Only trees know folders; archive entries answer through `read`.
     public func kind(of path: String) -> SiblingKind? { (try? read(path)) != nil ? .file : nil }
 }
