@@ -154,7 +154,12 @@ private final class Fetch: @unchecked Sendable {
         if let file {
             session.downloadTask(with: request) { location, response, error in
                 defer { self.done.signal() }
-                if let failure = Fetch.failure(response, error) { self.result = .failure(failure); return }
+                if let failure = Fetch.failure(response, error) {
+                    // Foundation on Linux leaves the body of a failed download (an error page) in the temporary folder.
+                    if let location { try? FileManager.default.removeItem(at: location) }
+                    self.result = .failure(failure)
+                    return
+                }
                 guard let location else { self.result = .failure("no data"); return }
                 do {
                     try? FileManager.default.removeItem(atPath: file)

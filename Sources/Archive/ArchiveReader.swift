@@ -26,7 +26,7 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
 /// Nothing is ever written to disk: callers look at each entry's name and either read its
 /// bytes into memory (up to a limit) or move on, and libarchive skips what is not read.
 public final class ArchiveReader {
-    private let handle: OpaquePointer
+    fileprivate let handle: OpaquePointer
     /// An in-memory archive, served to libarchive in small reads that are counted.
     private let memory: MemorySource?
     private var entryOpen = false
@@ -46,12 +46,17 @@ public final class ArchiveReader {
         }
     }
 
-    /// Opens an archive held in memory (a nested jar, a layer zip inside a function zip).
+    /// Opens an archive held in memory (a copy of `bytes`).
+    public convenience init(bytes: [UInt8]) throws {
+        try self.init(entry: EntryBytes(copying: bytes))
+    }
+
+    /// Opens an archive held in memory (a nested jar, a layer zip inside a function zip), without a copy.
     ///
     /// Served through read/seek callbacks rather than `archive_read_open_memory`, so that the bytes
     /// each entry really consumes are known: libarchive's own counter does not move while a stored
     /// entry of an in-memory zip is read, which made every stored jar in a fat jar look like a bomb.
-    public init(bytes: [UInt8]) throws {
+    public init(entry bytes: EntryBytes) throws {
         guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
         ArchiveReader.enableFormats(a)
         let source = MemorySource(bytes)
@@ -92,7 +97,7 @@ public final class ArchiveReader {
     }
 
     /// libarchive's message on one line (some end in a newline or hold several lines).
-    private static func errorString(_ a: OpaquePointer) -> String {
+    fileprivate static func errorString(_ a: OpaquePointer) -> String {
         guard let text = archive_error_string(a) else { return "unreadable archive" }
         let lines = String(cString: text).split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         let joined = lines.filter { !$0.isEmpty }.joined(separator: "; ")
@@ -115,7 +120,11 @@ public final class ArchiveReader {
         guard let entry else { throw ArchiveError("entry without a header") }
         entryOpen = true
         let name: String?
-        if let utf8 = archive_entry_pathname_utf8(entry) {
+        if let raw = archive_entry_pathname(entry), let ascii = ArchiveReader.asciiString(raw) {
+            // The common case, and the same text in every locale: libarchive's UTF-8 getter would set
+            // up a charset conversion (iconv) for each entry to return these very bytes.
+            name = ascii
+        } else if let utf8 = archive_entry_pathname_utf8(entry) {
             name = String(cString: utf8)
         } else if let raw = archive_entry_pathname(entry) {
             name = String(decoding: UnsafeRawBufferPointer(start: raw, count: strlen(raw)), as: UTF8.self)
@@ -134,6 +143,14 @@ public final class ArchiveReader {
         let encrypted = archive_entry_is_encrypted(entry) != 0
         return ArchiveEntry(name: name, nameProblem: name == nil ? ArchiveReader.errorString(handle) : nil,
                             kind: kind, declaredSize: size, isEncrypted: encrypted)
+    }
+
+    /// The C string as a String when every byte is ASCII, else nil.
+    private static func asciiString(_ text: UnsafePointer<CChar>) -> String? {
+        let length = strlen(text)
+        let bytes = UnsafeRawBufferPointer(start: text, count: length)
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether a zip's bytes end with an end-of-central-directory record. Without one, libarchive
@@ -184,54 +201,131 @@ public final class ArchiveReader {
         guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
         var out = [UInt8]()
         if let declared = currentDeclaredSize, declared > 0, declared <= Int64(limit) { out.reserveCapacity(Int(declared)) }
-        let compressedStart = compressedBytesConsumed
-        // A compressed tar is one stream: an entry that repeats an earlier one costs almost no
-        // compressed bytes of its own (a solid xz of two identical bundles), and read-ahead blurs
-        // which entry consumed what. There the ratio is the stream's so far; a zip's is the entry's.
-        let solid = skippingInflates
+        var guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
         while true {
             let n = chunk.withUnsafeMutableBytes { [handle] in archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
-            if n < 0 {
-                // WARN here means damaged data (a bad CRC): the bytes cannot be trusted.
-                throw ReadFailure.damaged(ArchiveReader.errorString(handle))
-            }
-            if out.count + n > limit { throw ReadFailure.tooLarge(limit: limit) }
-            guard budget(n) else { throw ReadFailure.budget }
+            try guardRail.admit(n, total: out.count, budget: budget)
             out.append(contentsOf: chunk[0..<n])
-            if out.count > 1 << 20 {
-                let ratio = solid ? archive_filter_bytes(handle, 0) / max(1, compressedBytesConsumed)
-                    : Int64(out.count) / max(1, compressedBytesConsumed - compressedStart)
-                if ratio > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
-            }
         }
         return out
     }
+
+    /// The same read into memory the caller then owns as `EntryBytes`, read straight into place:
+    /// a nested archive is opened from it without a copy (a 14 MB jar held once, not twice).
+    public func readEntryBytes(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> EntryBytes {
+        guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
+        let declared = currentDeclaredSize.flatMap { $0 > 0 && $0 <= Int64(limit) ? Int($0) : nil }
+        // One byte beyond the declared size, so the end of the data is seen without growing.
+        let ceiling = limit < Int.max ? limit + 1 : limit
+        let out = EntryBytes(capacity: min((declared ?? 64 * 1024) + 1, ceiling))
+        var guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
+        while true {
+            if out.count == out.capacity { out.grow(to: min(max(out.capacity * 2, 64 * 1024), ceiling)) }
+            let n = archive_read_data(handle, out.end, out.capacity - out.count)
+            if n == 0 { break }
+            try guardRail.admit(n, total: out.count, budget: budget)
+            out.count += n
+        }
+        return out
+    }
+
+    /// The limits every read of an entry applies, chunk by chunk.
+    private struct ReadGuard {
+        let reader: ArchiveReader
+        let limit: Int
+        let maxRatio: Int
+        let compressedStart: Int64
+        // A compressed tar is one stream: an entry that repeats an earlier one costs almost no
+        // compressed bytes of its own (a solid xz of two identical bundles), and read-ahead blurs
+        // which entry consumed what. There the ratio is the stream's so far; a zip's is the entry's.
+        let solid: Bool
+
+        init(reader: ArchiveReader, limit: Int, maxRatio: Int) {
+            self.reader = reader
+            self.limit = limit
+            self.maxRatio = maxRatio
+            compressedStart = reader.compressedBytesConsumed
+            solid = reader.skippingInflates
+        }
+
+        /// `n` more bytes came out (negative: libarchive failed) on top of `total`.
+        func admit(_ n: Int, total: Int, budget: (Int) -> Bool) throws {
+            if n < 0 {
+                // WARN here means damaged data (a bad CRC): the bytes cannot be trusted.
+                throw ReadFailure.damaged(ArchiveReader.errorString(reader.handle))
+            }
+            if total + n > limit { throw ReadFailure.tooLarge(limit: limit) }
+            guard budget(n) else { throw ReadFailure.budget }
+            if total + n > 1 << 20 {
+                let ratio = solid ? archive_filter_bytes(reader.handle, 0) / max(1, reader.compressedBytesConsumed)
+                    : Int64(total + n) / max(1, reader.compressedBytesConsumed - compressedStart)
+                if ratio > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
+            }
+        }
+    }
+}
+
+/// An entry's bytes in memory owned by this object (freed with it), for archives read from memory.
+public final class EntryBytes: @unchecked Sendable {
+    public fileprivate(set) var count = 0
+    fileprivate private(set) var capacity: Int
+    private var storage: UnsafeMutableRawPointer
+
+    fileprivate init(capacity: Int) {
+        self.capacity = max(capacity, 1)
+        storage = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+    }
+
+    /// A copy of bytes held elsewhere.
+    public convenience init(copying bytes: [UInt8]) {
+        self.init(capacity: bytes.count)
+        bytes.withUnsafeBytes { storage.copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(storage), byteCount: $0.count) }
+        count = bytes.count
+    }
+
+    deinit { storage.deallocate() }
+
+    fileprivate var end: UnsafeMutableRawPointer { storage + count }
+
+    fileprivate func grow(to newCapacity: Int) {
+        guard newCapacity > capacity else { return }
+        let bigger = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 16)
+        bigger.copyMemory(from: storage, byteCount: count)
+        storage.deallocate()
+        storage = bigger
+        capacity = newCapacity
+    }
+
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
+    /// The first `n` bytes (or fewer).
+    public func prefix(_ n: Int) -> [UInt8] { withUnsafeBytes { Array($0.prefix(n)) } }
+    /// The last `n` bytes (or fewer).
+    public func suffix(_ n: Int) -> [UInt8] { withUnsafeBytes { Array($0.suffix(n)) } }
 }
 
 /// An archive in memory, handed to libarchive 16 KiB at a time; `served` counts what it took.
 private final class MemorySource {
-    /// Owned copy: libarchive keeps pointers into it between calls.
-    private let bytes: UnsafeMutableRawBufferPointer
+    /// Kept alive here: libarchive keeps pointers into it between calls.
+    private let bytes: EntryBytes
     private var position = 0
     private(set) var served: Int64 = 0
     private static let chunk = 16 * 1024
 
-    init(_ source: [UInt8]) {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(source.count, 1), alignment: 16)
-        source.withUnsafeBytes { buffer.copyMemory(from: $0) }
-        bytes = buffer
+    init(_ source: EntryBytes) {
+        bytes = source
         count = source.count
     }
 
     private let count: Int
 
-    deinit { bytes.deallocate() }
-
     func read(into buffer: UnsafeMutablePointer<UnsafeRawPointer?>) -> Int {
         let n = min(MemorySource.chunk, count - position)
-        guard n > 0, let base = bytes.baseAddress else { return 0 }
-        buffer.pointee = UnsafeRawPointer(base + position)
+        guard n > 0 else { return 0 }
+        buffer.pointee = bytes.withUnsafeBytes { $0.baseAddress.map { $0 + position } }
         position += n
         served += Int64(n)
         return n

@@ -6,7 +6,7 @@ import FnauditModel
 struct CryptoDigester: FileDigester, SecretFingerprinter {
     func sha256Hex(_ bytes: [UInt8]) -> String { hex(SHA256.hash(data: bytes)) }
 
-    func digests(of bytes: [UInt8]) -> FileDigests {
+    func digests(of bytes: UnsafeRawBufferPointer) -> FileDigests {
         FileDigests(sha1: hex(Insecure.SHA1.hash(data: bytes)), sha256: hex(SHA256.hash(data: bytes)))
     }
 

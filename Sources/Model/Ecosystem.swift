@@ -1,3 +1,5 @@
+import Foundation
+
 /// A package ecosystem, spelled exactly as the OSV schema spells it.
 public enum Ecosystem: String, CaseIterable, Codable, Sendable, Comparable {
     case npm = "npm"
@@ -108,21 +110,74 @@ extension String {
 }
 
 extension StringProtocol {
-    /// Byte-wise substring test. Foundation's `contains` goes through CFString and dominates
-    /// profiles when run on every entry name of a large archive.
+    /// Byte-wise substring test. Foundation's `contains` goes through CFString and Swift's
+    /// Character-wise comparisons are slow: these run on every entry name of a large archive.
+    @inlinable
     public func containsBytes(_ needle: String) -> Bool {
-        let haystack = Array(utf8), pattern = Array(needle.utf8)
-        guard let first = pattern.first, haystack.count >= pattern.count else { return pattern.isEmpty }
-        var i = 0
-        let last = haystack.count - pattern.count
-        while i <= last {
-            if haystack[i] == first {
-                var j = 1
-                while j < pattern.count && haystack[i + j] == pattern[j] { j += 1 }
-                if j == pattern.count { return true }
+        withUTF8Bytes { hay in
+            needle.withUTF8Bytes { pattern in
+                guard let first = pattern.first, let patternBase = pattern.baseAddress else { return true }
+                guard hay.count >= pattern.count, let base = hay.baseAddress else { return false }
+                // memchr to each candidate first byte, memcmp for the rest (glibc's memmem is not exported to Swift).
+                var offset = 0
+                let last = hay.count - pattern.count
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + at, patternBase, pattern.count) == 0 { return true }
+                    offset = at + 1
+                }
+                return false
             }
-            i += 1
         }
-        return false
+    }
+
+    /// `hasPrefix` on UTF-8 bytes (no Character segmentation).
+    @inlinable
+    public func hasPrefixBytes(_ prefix: String) -> Bool {
+        withUTF8Bytes { bytes in
+            prefix.withUTF8Bytes { p in
+                guard p.count <= bytes.count else { return false }
+                guard let base = bytes.baseAddress, let pattern = p.baseAddress else { return true }
+                return memcmp(base, pattern, p.count) == 0
+            }
+        }
+    }
+
+    /// `hasSuffix` on UTF-8 bytes (no Character segmentation).
+    @inlinable
+    public func hasSuffixBytes(_ suffix: String) -> Bool {
+        withUTF8Bytes { bytes in
+            suffix.withUTF8Bytes { s in
+                guard s.count <= bytes.count else { return false }
+                guard let base = bytes.baseAddress, let pattern = s.baseAddress else { return true }
+                return memcmp(base + (bytes.count - s.count), pattern, s.count) == 0
+            }
+        }
+    }
+
+    /// Whether the name ends in `suffix` (given in lower case), ignoring ASCII case, without lowercasing a copy.
+    @inlinable
+    public func hasSuffixIgnoringASCIICase(_ lowercaseSuffix: String) -> Bool {
+        withUTF8Bytes { bytes in
+            lowercaseSuffix.withUTF8Bytes { s in
+                guard s.count <= bytes.count else { return false }
+                let offset = bytes.count - s.count
+                for i in 0..<s.count {
+                    var b = bytes[offset + i]
+                    if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                    if b != s[i] { return false }
+                }
+                return true
+            }
+        }
+    }
+
+    /// The UTF-8 bytes as one buffer: native strings and substrings lend theirs, others are copied once.
+    @inlinable
+    public func withUTF8Bytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let result = utf8.withContiguousStorageIfAvailable({ body($0) }) { return result }
+        let copy = Array(utf8)
+        return copy.withUnsafeBufferPointer(body)
     }
 }

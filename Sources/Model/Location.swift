@@ -31,10 +31,13 @@ public struct Location: Hashable, Codable, Sendable, Comparable, CustomStringCon
     }
 
     public static func < (lhs: Location, rhs: Location) -> Bool {
-        // Files of a tree (no chain) are their path: compared without joining a description each time
-        // (sorting the locations of many copies of a lockfile was a fifth of a scan).
-        if lhs.entryChain.isEmpty && rhs.entryChain.isEmpty, lhs.path != rhs.path { return lhs.path < rhs.path }
-        if lhs.description != rhs.description { return lhs.description < rhs.description }
+        // Files of a tree have no chain: their description is the path, compared without building it.
+        if lhs.entryChain.isEmpty && rhs.entryChain.isEmpty {
+            if lhs.path != rhs.path { return lhs.path < rhs.path }
+            return (lhs.line ?? 0) < (rhs.line ?? 0)
+        }
+        let left = lhs.description, right = rhs.description
+        if left != right { return left < right }
         return (lhs.line ?? 0) < (rhs.line ?? 0)
     }
 }

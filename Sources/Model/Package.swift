@@ -96,7 +96,7 @@ public struct FileDigests: Hashable, Codable, Sendable {
 
 /// Computes `FileDigests`. Injected into the walk, so the inventory layer needs no crypto library.
 public protocol FileDigester: Sendable {
-    func digests(of bytes: [UInt8]) -> FileDigests
+    func digests(of bytes: UnsafeRawBufferPointer) -> FileDigests
     func digests(ofFile path: String) -> FileDigests?
 }
 

@@ -20,6 +20,13 @@ public enum HTMLReport {
             body += "<section><h2>Findings</h2><input id=\"filter\" type=\"search\" placeholder=\"Filter by package, advisory, severity…\" aria-label=\"filter\">"
             body += table(report, findings) + "</section>"
             body += fixPlan(report, findings)
+            let investigated = report.displayedFindings.filter { report.suppression(of: $0) == nil && report.investigation(of: $0) != nil }
+            if !investigated.isEmpty {
+                body += "<section><h2>Under investigation (\(investigated.count); VEX, still counted)</h2><ul>" + investigated.map { f in
+                    let statement = report.investigation(of: f)
+                    return "<li><b>\(html(f.id))</b> \(html(f.package.name)) \(html(f.package.version)): \(html(statement?.reason ?? "")) (\(html(statement?.location.path ?? "")))</li>"
+                }.joined() + "</ul></section>"
+            }
             let suppressed = report.displayedFindings.filter { report.suppression(of: $0) != nil }
             if !suppressed.isEmpty {
                 body += "<section><h2>Suppressed (\(suppressed.count))</h2><ul>" + suppressed.map { f in

@@ -192,8 +192,12 @@ public enum JSONReport {
     }
 
     public static func render(_ report: AuditReport, version: String, withFindings: Bool = true) throws -> Data {
+        try JSONOutput.encode(document(report, version: version, withFindings: withFindings))
+    }
+
+    static func document(_ report: AuditReport, version: String, withFindings: Bool = true) -> Document {
         let functionPurls = report.functions.isEmpty ? [:] : purls(report)
-        let document = Document(
+        return Document(
             tool: Tool(version: version), inputs: report.inputs, database: withFindings ? report.database.map(DatabaseEntry.init) : nil,
             // Built on all cores: a bundle can hold thousands of packages.
             packages: parallelMap(report.packages.count) { i in packageEntry(report.packages[i], report) },
@@ -222,7 +226,6 @@ public enum JSONReport {
                 permissionRisks: report.functions.contains { $0.definition.permissions != nil }
                     ? Dictionary(uniqueKeysWithValues: Severity.allCases.map { ($0.rawValue, report.permissionRiskCounts()[$0] ?? 0) }) : nil,
                 errors: report.errors.count, warnings: report.warnings.count))
-        return try JSONOutput.encode(document)
     }
 
     static func packageEntry(_ p: Package, _ report: AuditReport) -> PackageEntry {

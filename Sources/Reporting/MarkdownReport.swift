@@ -48,6 +48,15 @@ public enum MarkdownReport {
                 out += "\n</details>\n\n"
             }
         }
+        let investigated = report.findings.filter { report.suppression(of: $0) == nil && report.investigation(of: $0) != nil }
+        if !investigated.isEmpty {
+            out += "<details><summary>\(investigated.count) under investigation (VEX; still counted)</summary>\n\n| Vulnerability | Package | Statement |\n|---|---|---|\n"
+            for finding in investigated {
+                let statement = report.investigation(of: finding)
+                out += "| \(escape(finding.id)) | \(escape(finding.package.name)) \(escape(finding.package.version)) | \(escape(statement.map { "\($0.reason) (\($0.location.path))" } ?? "")) |\n"
+            }
+            out += "\n</details>\n\n"
+        }
         let suppressed = report.findings.filter { report.suppression(of: $0) != nil }
         if !suppressed.isEmpty {
             out += "<details><summary>\(suppressed.count) suppressed</summary>\n\n| Vulnerability | Package | Reason |\n|---|---|---|\n"

@@ -19,6 +19,7 @@ public enum SARIFReport {
             }
             var entry = result(for: finding, ruleIndex: ruleIndex[finding.id] ?? 0, suppression: report.suppression(of: finding))
             deploymentView(of: finding, in: report, into: &entry)
+            underInvestigation(finding, in: report, into: &entry)
             exposure(of: finding, in: report, into: &entry)
             results.append(entry)
         }
@@ -161,6 +162,18 @@ public enum SARIFReport {
             let why = TableReport.shadowReasons(finding.package.identity, report).joined(separator: "; ")
             result["suppressions"] = [["kind": "external", "status": "accepted", "justification": "shadowed: every copy never loads (\(why))"]]
         }
+    }
+
+    /// A `--vex` statement that the finding is under investigation: still reported (and gating), said so.
+    private static func underInvestigation(_ finding: Finding, in report: AuditReport, into result: inout [String: Any]) {
+        guard let statement = report.investigation(of: finding),
+              var message = result["message"] as? [String: Any], let text = message["text"] as? String else { return }
+        message["text"] = text + " Under investigation (\(statement.format.rawValue) \(statement.location.path)): \(statement.reason)."
+        result["message"] = message
+        var properties = result["properties"] as? [String: Any] ?? [:]
+        properties["vexStatus"] = "under_investigation"
+        properties["vexSource"] = statement.location.path
+        result["properties"] = properties
     }
 
     /// GitHub's `security-severity` for a secret: a score inside its severity's band.

@@ -26,19 +26,17 @@ public enum Terminal {
 /// The JSON formatting every JSON output shares: pretty, sorted keys, slashes as written, final newline.
 public enum JSONOutput {
     public static func encode<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
+        try text(JSONTreeEncoder.node(for: value, at: []), pretty: true)
     }
 
     /// One compact line (JSON Lines).
     public static func encodeLine<T: Encodable>(_ value: T) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
-        return data
+        try text(JSONTreeEncoder.node(for: value, at: []), pretty: false)
+    }
+
+    static func text(_ node: JSONNode, pretty: Bool) -> Data {
+        var writer = JSONWriter(pretty: pretty)
+        writer.write(node)
+        return Data(writer.bytes + [0x0A])
     }
 }

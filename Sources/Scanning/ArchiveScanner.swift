@@ -65,11 +65,13 @@ final class ArchiveScanner: @unchecked Sendable {
         var called = Array(repeating: false, count: analyzers.count)
         var files = MemoryFiles()
         var lastEntry: String?
-        // Workers of one outer zip each see every entry; only the first reports what is about the
-        // archive itself (names, damage), and each entry to read goes to whichever worker claims it.
+        // Workers of one outer zip each walk every entry header; only the first reports what is about
+        // the archive itself (unreadable names, damage, the entry limit), and each entry (its name
+        // checked, its bytes read and analysed) goes to whichever worker claims it first.
         let outerShare = depth == 1 ? share : nil
         let reportsArchive = outerShare?.worker ?? 0 == 0
-        var readOrdinal = 0
+        // This archive's own entries in order (`counters` also counts nested archives' entries).
+        var ordinal = 0
         while true {
             let entry: ArchiveEntry?
             do {
@@ -93,8 +95,10 @@ final class ArchiveScanner: @unchecked Sendable {
                 if reportsArchive { result.issues.append(ScanIssue(location: location, message: "more than \(limits.entryCount) entries: the rest of the archive is not read")) }
                 break
             }
+            ordinal += 1
+            if let outerShare, !outerShare.claim(ordinal) { continue }
             var here: Location { location.appending(entry: name) }
-            if reportsArchive, EntryName.isSuspicious(name) {
+            if EntryName.isSuspicious(name) {
                 result.issues.append(ScanIssue(location: here, message: "suspicious entry name (absolute or climbing with ..): read as data, never written", severity: .warning))
             }
             let normalized = EntryName.normalized(name)
@@ -109,8 +113,6 @@ final class ArchiveScanner: @unchecked Sendable {
                 }
                 continue
             }
-            readOrdinal += 1
-            if let outerShare, !outerShare.claim(readOrdinal) { continue }
             switch entry.kind {
             case .directory, .other:
                 continue
@@ -142,30 +144,38 @@ final class ArchiveScanner: @unchecked Sendable {
                     continue
                 }
             }
+            if isNested {
+                let entryBytes: EntryBytes
+                do {
+                    entryBytes = try reader.readEntryBytes(limit: limits.entryBytes, maxRatio: limits.compressionRatio, budget: charge)
+                } catch {
+                    result.issues.append(ScanIssue(location: here, message: "\(error)"))
+                    if case ArchiveReader.ReadFailure.budget = error { break }
+                    continue
+                }
+                do {
+                    let nested = try ArchiveReader(entry: entryBytes)
+                    let entriesBefore = counters.entries
+                    let digests = JavaArchiveExtractor.isJavaArchive(normalized) ? entryBytes.withUnsafeBytes { digester?.digests(of: $0) } : nil
+                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests, pipeline: pipeline, share: share)
+                    if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: entryBytes.prefix(512), here) {
+                        result.issues.append(issue)
+                    }
+                    result += inner
+                    if let issue = ArchiveScanner.truncatedZip(head: entryBytes.prefix(4), tail: entryBytes.suffix(66_000), here) {
+                        result.issues.append(issue)
+                    }
+                } catch {
+                    result.issues.append(ScanIssue(location: here, message: "not a readable archive: \(error)"))
+                }
+                continue
+            }
             let bytes: [UInt8]
             do {
                 bytes = try reader.readEntry(limit: limits.entryBytes, maxRatio: limits.compressionRatio, budget: charge)
             } catch {
                 result.issues.append(ScanIssue(location: here, message: "\(error)"))
                 if case ArchiveReader.ReadFailure.budget = error { break }
-                continue
-            }
-            if isNested {
-                do {
-                    let nested = try ArchiveReader(bytes: bytes)
-                    let entriesBefore = counters.entries
-                    let digests = JavaArchiveExtractor.isJavaArchive(normalized) ? digester?.digests(of: bytes) : nil
-                    let inner = scan(nested, location: here, depth: depth + 1, counters: &counters, digests: digests, pipeline: pipeline, share: share)
-                    if counters.entries == entriesBefore, let issue = ArchiveScanner.notAnArchive(head: Array(bytes.prefix(512)), here) {
-                        result.issues.append(issue)
-                    }
-                    result += inner
-                    if let issue = ArchiveScanner.truncatedZip(head: Array(bytes.prefix(4)), tail: Array(bytes.suffix(66_000)), here) {
-                        result.issues.append(issue)
-                    }
-                } catch {
-                    result.issues.append(ScanIssue(location: here, message: "not a readable archive: \(error)"))
-                }
                 continue
             }
             // Analyzers that read entries alone get them now, on the pipeline's thread; the rest after the pass.
@@ -179,7 +189,7 @@ final class ArchiveScanner: @unchecked Sendable {
             }
             files.add(normalized, bytes)
             for index in held { wanted[index].append(normalized) }
-            outerShare?.order[normalized] = readOrdinal
+            outerShare?.order[normalized] = ordinal
         }
         if let outerShare {
             // The outer archive's entries are analysed once, by the coordinator, with all workers' entries.
@@ -193,9 +203,9 @@ final class ArchiveScanner: @unchecked Sendable {
     }
 
     /// A large zip on disk, read by one worker per core: each opens the file itself and walks every
-    /// entry header (cheap: the central directory, no inflation), and each entry that must be read
-    /// (a nested archive, a wanted file) goes to the first worker to claim it, so the inflation of
-    /// nested jars and the analysis of what they hold spread over the cores. The outer archive's own
+    /// entry header (cheap: the central directory, no inflation), and each entry goes to the first
+    /// worker to claim it, which checks its name and reads it if wanted, so name checks are done
+    /// once and the inflation of nested jars and the analysis of what they hold spread over the cores. The outer archive's own
     /// entries are analysed once, together, so siblings see each other as in one pass.
     /// nil when the input is not such a zip: the single pass reads it.
     private func scanInParallel(path: String, location: Location) -> Extraction? {
@@ -301,17 +311,34 @@ struct MemoryFiles: SiblingFiles {
 /// Entry names are untrusted data.
 enum EntryName {
     static func isSuspicious(_ name: String) -> Bool {
-        if !name.containsBytes("..") && !name.hasPrefix("/") && !name.hasPrefix("\\") && !name.containsBytes(":") { return false }
-        return name.hasPrefix("/") || name.hasPrefix("\\") || name.split(separator: "/").contains("..")
+        if !name.containsBytes("..") && !name.hasPrefixBytes("/") && !name.hasPrefixBytes("\\") && !name.containsBytes(":") { return false }
+        return name.hasPrefixBytes("/") || name.hasPrefixBytes("\\") || name.split(separator: "/").contains("..")
             || name.split(separator: "\\").contains("..") || (name.count > 1 && name.dropFirst().hasPrefix(":"))
     }
 
     /// `./a//b` → `a/b`; leading slashes and `..` dropped, so matching sees a plain relative path.
     static func normalized(_ name: String) -> String {
-        if !name.hasPrefix("/") && !name.hasPrefix("./") && !name.containsBytes("..") && !name.containsBytes("//")
-            && !name.containsBytes("\\") && !name.containsBytes("/./") { return name }
+        if isPlain(name) { return name }
         return name.replacingOccurrences(of: "\\", with: "/").split(separator: "/")
             .filter { $0 != "." && $0 != ".." && !$0.isEmpty }.joined(separator: "/")
+    }
+
+    /// No leading `/` or `./`, no `\\`, `..`, `//` or `/./`: one pass over the bytes (every entry name goes through here).
+    static func isPlain(_ name: String) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), backslash = UInt8(ascii: "\\")
+        return name.withUTF8Bytes { bytes in
+            guard let first = bytes.first, first != slash else { return bytes.isEmpty }
+            if first == dot, bytes.count > 1, bytes[1] == slash { return false }
+            var previous: UInt8 = 0, beforePrevious: UInt8 = 0
+            for byte in bytes {
+                if byte == backslash { return false }
+                if byte == dot, previous == dot { return false }
+                if byte == slash, previous == slash || (previous == dot && beforePrevious == slash) { return false }
+                beforePrevious = previous
+                previous = byte
+            }
+            return true
+        }
     }
 }
 
@@ -425,7 +452,7 @@ final class ParallelShare: @unchecked Sendable {
     func countNestedArchive() -> Int { nested.increment() }
 }
 
-/// Entries to read, by their ordinal among such entries: the first worker to ask gets each one.
+/// Entries by their ordinal in the archive: the first worker to ask gets each one.
 final class ClaimSet: @unchecked Sendable {
     private let lock = NSLock()
     private var next = 1

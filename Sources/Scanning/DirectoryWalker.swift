@@ -21,23 +21,61 @@ enum DirectoryWalker {
         var wantedBy: UInt64? = nil
     }
 
+    /// The wanted files and archives under `root`. Folders near the top are listed first, then
+    /// their subtrees are walked side by side on all cores (listing is system calls: a large tree
+    /// walked on one thread left the other core idle). The order is the same in every run.
     static func candidates(root: URL, analyzers: [any Analyzer], issues: inout [ScanIssue]) -> [Candidate] {
         var found: [Candidate] = []
         // Paths are built as strings: URL.appendingPathComponent and .path cost more than the lstat.
-        var stack: [(String, String)] = [(root.path, "")]
-        let manager = FileManager.default
-        while let (directory, relative) = stack.popLast() {
-            let names: [String]
-            do {
-                names = try manager.contentsOfDirectory(atPath: directory)
-            } catch {
-                issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error.localizedDescription)"))
-                continue
+        var frontier: [(String, String)] = [(root.path, "")]
+        let enough = 8 * ProcessInfo.processInfo.activeProcessorCount
+        var depth = 0
+        while !frontier.isEmpty && frontier.count < enough && depth < 4 {
+            var next: [(String, String)] = []
+            for (directory, relative) in frontier {
+                visit(directory, relative, analyzers: analyzers, found: &found, folders: &next, issues: &issues)
             }
-            let separator = directory.hasSuffix("/") ? "" : "/"
-            for name in names.sorted() {
-                let full = directory + separator + name
-                let path = relative.isEmpty ? name : relative + "/" + name
+            frontier = next
+            depth += 1
+        }
+        let subtrees = parallelMap(frontier.count, chunk: 1) { i -> ([Candidate], [ScanIssue]) in
+            var found: [Candidate] = [], issues: [ScanIssue] = []
+            var stack = [frontier[i]]
+            while let (directory, relative) = stack.popLast() {
+                var folders: [(String, String)] = []
+                visit(directory, relative, analyzers: analyzers, found: &found, folders: &folders, issues: &issues)
+                stack += folders.reversed()
+            }
+            return (found, issues)
+        }
+        for (subtreeFound, subtreeIssues) in subtrees {
+            found += subtreeFound
+            issues += subtreeIssues
+        }
+        return found
+    }
+
+    /// One folder: its wanted files and archives into `found`, its subfolders into `folders`.
+    private static func visit(_ directory: String, _ relative: String, analyzers: [any Analyzer], found: inout [Candidate],
+                              folders: inout [(String, String)], issues: inout [ScanIssue]) {
+        let listing: [(name: String, type: Int32)]
+        do {
+            let listed = try list(directory)
+            listing = listed.entries
+            if listed.undecodable > 0 {
+                issues.append(ScanIssue(location: Location(path: directory), message: "\(listed.undecodable) name(s) in this folder are not valid UTF-8: not read"))
+            }
+        } catch {
+            issues.append(ScanIssue(location: Location(path: directory), message: "cannot list the folder: \(error)"))
+            return
+        }
+        let separator = directory.hasSuffix("/") ? "" : "/"
+        for (name, listedType) in listing.sorted(by: { $0.name < $1.name }) {
+            let full = directory + separator + name
+            let path = relative.isEmpty ? name : relative + "/" + name
+            // The folder listing says what most entries are; lstat only where it does not.
+            var type = listedType
+            if type == Int32(DT_UNKNOWN) {
                 var info = stat()
                 guard lstat(full, &info) == 0 else {
                     // A path past PATH_MAX, a file gone meanwhile: say so rather than skip silently.
@@ -45,29 +83,59 @@ enum DirectoryWalker {
                     continue
                 }
                 switch info.st_mode & S_IFMT {
-                case S_IFLNK:
-                    continue
-                case S_IFDIR:
-                    if !skippedFolders.contains(name) { stack.append((full, path)) }
-                case S_IFREG:
-                    if ArchiveDetection.looksLikeArchiveName(name) {
-                        found.append(Candidate(relativePath: path, isArchive: true))
-                        continue
-                    }
-                    let entry = EntryInfo(path: path, inArchive: false, size: Int64(info.st_size))
-                    var mask: UInt64 = 0
-                    for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
-                    let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
-                    if mask != 0 || beyond {
-                        found.append(Candidate(relativePath: path, isArchive: false, size: Int64(info.st_size),
-                                               wantedBy: analyzers.count > 64 ? nil : mask))
-                    }
-                default:
-                    continue
+                case S_IFDIR: type = Int32(DT_DIR)
+                case S_IFREG: type = Int32(DT_REG)
+                default: type = Int32(DT_LNK)   // a link, FIFO, socket or device: never read
                 }
             }
+            switch type {
+            case Int32(DT_DIR):
+                if !skippedFolders.contains(name) { folders.append((full, path)) }
+            case Int32(DT_REG):
+                if ArchiveDetection.looksLikeArchiveName(name) {
+                    found.append(Candidate(relativePath: path, isArchive: true))
+                    continue
+                }
+                // No size here (it would cost an lstat per file): size limits apply when a file is read.
+                let entry = EntryInfo(path: path, inArchive: false)
+                var mask: UInt64 = 0
+                for (index, analyzer) in analyzers.prefix(64).enumerated() where analyzer.wants(entry) { mask |= 1 << UInt64(index) }
+                let beyond = analyzers.count > 64 && analyzers.dropFirst(64).contains { $0.wants(entry) }
+                if mask != 0 || beyond {
+                    found.append(Candidate(relativePath: path, isArchive: false, wantedBy: analyzers.count > 64 ? nil : mask))
+                }
+            default:
+                continue   // links are never followed; FIFOs and devices never read
+            }
         }
-        return found
+    }
+
+    /// A folder's entries with the type readdir gives (DT_UNKNOWN where the file system does not say),
+    /// and the names that are not UTF-8 (they cannot be named in a report, nor opened again by name).
+    private static func list(_ directory: String) throws -> (entries: [(name: String, type: Int32)], undecodable: Int) {
+        guard let folder = opendir(directory) else { throw WalkError(errno) }
+        defer { closedir(folder) }
+        var entries: [(name: String, type: Int32)] = []
+        var undecodable = 0
+        while true {
+            errno = 0
+            guard let entry = readdir(folder) else {
+                if errno != 0 { throw WalkError(errno) }
+                return (entries, undecodable)
+            }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(validating: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            guard let name else { undecodable += 1; continue }
+            if name == "." || name == ".." { continue }
+            entries.append((name, Int32(entry.pointee.d_type)))
+        }
+    }
+
+    struct WalkError: Error, CustomStringConvertible {
+        let code: Int32
+        init(_ code: Int32) { self.code = code }
+        var description: String { String(cString: strerror(code)) }
     }
 }
 
@@ -85,7 +153,12 @@ struct DiskSiblings: SiblingFiles {
     }
 
     func read(_ path: String) throws -> [UInt8] {
-        guard let clean = PathName.join("", path) else { throw ExtractionError("outside the scanned tree") }
+        try read(path, atMost: maxBytes)
+    }
+
+    func read(_ path: String, atMost limit: Int) throws -> [UInt8] {
+        let maxBytes = min(limit, self.maxBytes)
+        guard let clean = DiskSiblings.clean(path) else { throw ExtractionError("outside the scanned tree") }
         let full = clean.isEmpty ? rootPath : rootPath + (rootPath.hasSuffix("/") ? "" : "/") + clean
         // Refuse links: a sibling must be a regular file inside the root. O_NOFOLLOW refuses a link as
         // lstat did; O_NONBLOCK keeps a FIFO from blocking before fstat tells it is not a file.
@@ -124,8 +197,15 @@ struct DiskSiblings: SiblingFiles {
         }
     }
 
+    /// `path` with `.` and `..` resolved, nil if it climbs out; the walk's own paths (nearly every
+    /// read) are clean already and are not split and joined again.
+    static func clean(_ path: String) -> String? {
+        if EntryName.isPlain(path), !path.hasSuffixBytes("/"), !path.hasSuffixBytes("/."), path != "." { return path }
+        return PathName.join("", path)
+    }
+
     func kind(of path: String) -> SiblingKind? {
-        guard let clean = PathName.join("", path) else { return nil }
+        guard let clean = DiskSiblings.clean(path) else { return nil }
         var info = stat()
         // stat, not lstat: a descriptor may name a linked folder; the walk itself never follows links.
         guard stat(root.appendingPathComponent(clean).path, &info) == 0 else { return nil }
@@ -143,8 +223,7 @@ public enum ArchiveDetection {
                            ".tbz2", ".tar.xz", ".txz", ".tar.zst", ".nupkg", ".apk", ".aar", ".hpi", ".par"]
 
     public static func looksLikeArchiveName(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return suffixes.contains { lower.hasSuffix($0) }
+        suffixes.contains { name.hasSuffixIgnoringASCIICase($0) }
     }
 
     /// zip (PK\3\4, PK\5\6 for empty), gzip, bzip2, xz, zstd, or a ustar tar header.

@@ -2,43 +2,50 @@ import Foundation
 import FnauditModel
 
 /// The same package found in several places is one package with every location. Linear in the
-/// number of sightings: a bundle can hold the same package thousands of times.
+/// number of sightings (a bundle can hold the same package thousands of times), and independent
+/// of the order they arrive in (a lockfile parsed into a dictionary gives its copies of one package
+/// in any order, and the walk's order is no contract either): the sighting at the first location
+/// gives the fields one copy decides (the name as spelt, a jar's digests), and what sightings add
+/// up to (locations, extractors, licences, the dependency paths kept) is sorted.
 public enum PackageMerger {
     public static func merge(_ packages: [Package]) -> [Package] {
-        var merged: [Package] = []
-        var keys: [PackageIdentity] = []
-        var seenLocations: [Set<Location>] = []
-        var index: [PackageIdentity: Int] = [:]
-        // By index: a sighting's fields are read in place, not the whole package copied per sighting
-        // (a monorepo holds many copies of the same lockfile: most sightings merge into one package).
-        for j in packages.indices {
-            let key = packages[j].identity
-            guard let i = index[key] else {
-                index[key] = merged.count
-                merged.append(packages[j])
-                keys.append(key)
-                seenLocations.append(Set(packages[j].locations))
-                continue
-            }
-            for location in packages[j].locations where seenLocations[i].insert(location).inserted {
-                merged[i].locations.append(location)
-            }
-            // Dev only if every sighting is dev: one production use makes it production.
-            merged[i].isDev = merged[i].isDev && packages[j].isDev
-            for extractor in packages[j].extractors where !merged[i].extractors.contains(extractor) {
-                merged[i].extractors.append(extractor)
-            }
-            if merged[i].environmentMarker == nil { merged[i].environmentMarker = packages[j].environmentMarker }
-            if let direct = packages[j].isDirect { merged[i].isDirect = (merged[i].isDirect ?? false) || direct }
-            for license in packages[j].licenses where !merged[i].licenses.contains(license) { merged[i].licenses.append(license) }
-            // Another copy of the same lockfile has the same paths: one comparison instead of one per pair.
-            if packages[j].dependencyPaths != merged[i].dependencyPaths {
-                for path in packages[j].dependencyPaths where merged[i].dependencyPaths.count < 5 && !merged[i].dependencyPaths.contains(path) {
-                    merged[i].dependencyPaths.append(path)
+        var groups: [PackageIdentity: [Int]] = [:]
+        for index in packages.indices { groups[packages[index].identity, default: []].append(index) }
+        let keys = groups.keys.sorted()
+        // Each package merged on its own, on all cores (a monorepo gives a hundred thousand sightings).
+        return parallelMap(keys.count, chunk: 256) { k -> Package? in
+            guard var members = groups[keys[k]], !members.isEmpty else { return nil }
+            if members.count == 1 { return packages[members[0]] }
+            members.sort { firstLocation(packages[$0]) < firstLocation(packages[$1]) }
+            var merged = packages[members[0]]
+            var seenLocations = Set(merged.locations)
+            var paths = Set(merged.dependencyPaths)
+            for index in members.dropFirst() {
+                let package = packages[index]
+                for location in package.locations where seenLocations.insert(location).inserted {
+                    merged.locations.append(location)
                 }
+                // Dev only if every sighting is dev: one production use makes it production.
+                merged.isDev = merged.isDev && package.isDev
+                for extractor in package.extractors where !merged.extractors.contains(extractor) {
+                    merged.extractors.append(extractor)
+                }
+                if merged.environmentMarker == nil { merged.environmentMarker = package.environmentMarker }
+                if let direct = package.isDirect { merged.isDirect = (merged.isDirect ?? false) || direct }
+                for license in package.licenses where !merged.licenses.contains(license) { merged.licenses.append(license) }
+                paths.formUnion(package.dependencyPaths)
             }
-        }
-        for i in merged.indices { merged[i].locations.sort() }
-        return merged.indices.sorted { keys[$0] < keys[$1] }.map { merged[$0] }
+            merged.locations.sort()
+            merged.extractors.sort { $0.id < $1.id }
+            merged.licenses.sort()
+            // The five shortest chains of all sightings, ties in name order.
+            merged.dependencyPaths = Array(paths.sorted { ($0.count, $0.joined(separator: " > ")) < ($1.count, $1.joined(separator: " > ")) }.prefix(5))
+            return merged
+        }.compactMap { $0 }
+    }
+
+    /// Where a sighting was made, for ordering sightings (one without a location sorts first).
+    private static func firstLocation(_ package: Package) -> Location {
+        package.locations.min() ?? Location(path: "")
     }
 }

@@ -77,6 +77,17 @@ final class InteropEndToEndTests: XCTestCase {
         XCTAssertEqual(report.findings.filter { report.investigation(of: $0) != nil }.map(\.id).sorted(), ["GHSA-35jh-r3h4-6jhm", "GHSA-m6fv-jmcg-4jfg"])
         XCTAssertTrue(report.warnings.contains { $0.message.contains("x_NSWG-ECO-516") })
 
+        // Under investigation is said in every report for people and in SARIF, and the finding still counts there.
+        let sarif = try XCTUnwrap(try JSONSerialization.jsonObject(with: SARIFReport.render(report, version: "test")) as? [String: Any])
+        let results = try XCTUnwrap(((sarif["runs"] as? [[String: Any]])?.first)?["results"] as? [[String: Any]])
+        let marked = results.filter { ($0["properties"] as? [String: Any])?["vexStatus"] as? String == "under_investigation" }
+        XCTAssertEqual(marked.compactMap { $0["ruleId"] as? String }.sorted(), ["GHSA-35jh-r3h4-6jhm", "GHSA-m6fv-jmcg-4jfg"])
+        XCTAssertTrue(marked.allSatisfy { $0["suppressions"] == nil && (($0["message"] as? [String: Any])?["text"] as? String)?.contains("Under investigation") == true })
+        let markdown = MarkdownReport.render(report)
+        XCTAssertTrue(markdown.contains("2 under investigation (VEX; still counted)") && markdown.contains("| GHSA-35jh-r3h4-6jhm |"), markdown)
+        let html = HTMLReport.render(report, version: "test")
+        XCTAssertTrue(html.contains("Under investigation (2; VEX, still counted)") && html.contains("GHSA-m6fv-jmcg-4jfg"))
+
         // What fnaudit writes, read back, suppresses the same findings and marks the same ones.
         let data = try OpenVEXReport.render(report, version: "test")
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -195,7 +195,7 @@ final class ArchiveScanningTests: XCTestCase {
 
 /// Digests that are easy to check: the file's size.
 private struct FixedDigester: FileDigester {
-    func digests(of bytes: [UInt8]) -> FileDigests { FileDigests(sha1: "size-\(bytes.count)", sha256: "size-\(bytes.count)") }
+    func digests(of bytes: UnsafeRawBufferPointer) -> FileDigests { FileDigests(sha1: "size-\(bytes.count)", sha256: "size-\(bytes.count)") }
     func digests(ofFile path: String) -> FileDigests? {
         (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int).map { FileDigests(sha1: "size-\($0)", sha256: "size-\($0)") }
     }

@@ -120,4 +120,22 @@ final class SecretDepthTests: XCTestCase {
         XCTAssertEqual(vuln.packages, InventoryScanner().inventory(of: inputs).packages)
         XCTAssertEqual(both.secrets.filter { $0.location.path.hasSuffix("polyglot.zip") }.count, 0, "the polyglot bundle holds no secrets")
     }
+
+    /// The walk does not stat each file; the secret rules' size limit holds all the same: a text file
+    /// over it is not read (whatever it holds), an empty one is nothing, a small one is read.
+    func testTreeFilesOverTheSecretSizeLimitAreNotRead() throws {
+        var rng = SeededRandom(seed: seed)
+        let directory = try makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let credentials = FakeCredentials.file(FakeCredentials.all(&rng)).text
+        let scanner = SecretScanner(fingerprinter: FNV())
+        let padding = String(repeating: "x", count: scanner.maxFileBytes) + "\n"
+        try (padding + credentials).write(to: directory.appendingPathComponent("large.txt"), atomically: true, encoding: .utf8)
+        try "".write(to: directory.appendingPathComponent("empty.env"), atomically: true, encoding: .utf8)
+        try credentials.write(to: directory.appendingPathComponent("small.env"), atomically: true, encoding: .utf8)
+        let inventory = InventoryScanner(analyzers: [scanner]).inventory(of: [directory.path])
+        XCTAssertGreaterThan(inventory.secrets.count, 0)
+        XCTAssertEqual(Set(inventory.secrets.map { URL(fileURLWithPath: $0.location.path).lastPathComponent }), ["small.env"])
+        XCTAssertTrue(inventory.issues.isEmpty, "\(inventory.issues)")
+    }
 }

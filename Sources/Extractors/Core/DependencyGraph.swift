@@ -11,11 +11,13 @@ struct DependencyGraph {
 
     /// One breadth-first walk from every direct dependency, remembering each node's parents at
     /// its shortest distance (a few of them): paths to any node are then read off without a search.
+    /// Roots and children are taken in node-id order, so which paths are kept among equally short
+    /// ones never depends on the order a parser's dictionaries happened to give them.
     func shortestPaths(limit: Int = 5) -> ShortestPaths {
         var distance: [String: Int] = [:]
         var parents: [String: [String]] = [:]
         var queue: [String] = []
-        for root in direct where distance[root] == nil {
+        for root in direct.sorted() where distance[root] == nil {
             distance[root] = 0
             queue.append(root)
         }
@@ -24,7 +26,7 @@ struct DependencyGraph {
             let current = queue[head]
             head += 1
             let next = (distance[current] ?? 0) + 1
-            for child in edges[current] ?? [] {
+            for child in (edges[current] ?? []).sorted() {
                 if let known = distance[child] {
                     if known == next, (parents[child]?.count ?? 0) < limit { parents[child, default: []].append(current) }
                     continue

@@ -101,6 +101,11 @@ private final class WatchedSiblings: SiblingFiles, @unchecked Sendable {
         return try inner.read(path)
     }
 
+    func read(_ path: String, atMost limit: Int) throws -> [UInt8] {
+        mark()
+        return try inner.read(path, atMost: limit)
+    }
+
     func kind(of path: String) -> SiblingKind? {
         mark()
         return inner.kind(of: path)

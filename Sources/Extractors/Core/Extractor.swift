@@ -6,6 +6,9 @@ public protocol SiblingFiles: Sendable {
     /// The bytes of the file at `path` (relative to the scan root or archive, `/`-separated).
     /// Throws `ExtractionError` saying why it may not be read (missing, outside the tree, too large).
     func read(_ path: String) throws -> [UInt8]
+    /// The same, refused (throws) when the file holds more than `limit` bytes: a tree's file is then
+    /// not read at all (the walk does not stat each file, so its size is known only here).
+    func read(_ path: String, atMost limit: Int) throws -> [UInt8]
     /// What is at `path` (relative, `/`-separated): deployment descriptors name folders and zips.
     func kind(of path: String) -> SiblingKind?
 }
@@ -15,6 +18,12 @@ public enum SiblingKind: Sendable { case file, directory }
 extension SiblingFiles {
     /// The bytes of the file at `path`, or nil when it cannot be read.
     public func contents(of path: String) -> [UInt8]? { try? read(path) }
+    /// Entries already in memory: read, then measured.
+    public func read(_ path: String, atMost limit: Int) throws -> [UInt8] {
+        let bytes = try read(path)
+        guard bytes.count <= limit else { throw ExtractionError("\(bytes.count) bytes is over the \(limit)-byte limit; not read") }
+        return bytes
+    }
     /// Only trees know folders; archive entries answer through `read`.
     public func kind(of path: String) -> SiblingKind? { (try? read(path)) != nil ? .file : nil }
 }
@@ -99,11 +108,15 @@ public struct ExtractionError: Error, CustomStringConvertible, Sendable {
 public enum PathName {
     /// The last component (called for every path of a tree or archive, so it scans bytes).
     public static func base(_ path: String) -> Substring {
-        var end = path.utf8.endIndex
-        if path.utf8.last == UInt8(ascii: "/") { end = path.utf8.index(before: end) }
-        let head = path.utf8[..<end]
-        guard let slash = head.lastIndex(of: UInt8(ascii: "/")) else { return path[..<end] }
-        return path[path.utf8.index(after: slash)..<end]
+        let (start, end) = path.withUTF8Bytes { bytes -> (Int, Int) in
+            var end = bytes.count
+            if end > 0, bytes[end - 1] == UInt8(ascii: "/") { end -= 1 }
+            var start = end
+            while start > 0, bytes[start - 1] != UInt8(ascii: "/") { start -= 1 }
+            return (start, end)
+        }
+        let utf8 = path.utf8
+        return path[utf8.index(utf8.startIndex, offsetBy: start)..<utf8.index(utf8.startIndex, offsetBy: end)]
     }
 
     public static func components(_ path: String) -> [Substring] {

@@ -13,8 +13,7 @@ public struct JavaArchiveExtractor: Analyzer {
 
     /// Whether a file name is a Java archive: its digests are worth recording.
     public static func isJavaArchive(_ name: String) -> Bool {
-        let lower = name.lowercased()
-        return javaArchiveSuffixes.contains { lower.hasSuffix($0) }
+        javaArchiveSuffixes.contains { name.hasSuffixIgnoringASCIICase($0) }
     }
 
     public func wants(_ entry: EntryInfo) -> Bool {
@@ -23,12 +22,12 @@ public struct JavaArchiveExtractor: Analyzer {
     }
 
     private static func isPomProperties(_ path: String) -> Bool {
-        path.hasPrefix("META-INF/maven/") && path.hasSuffix("/pom.properties")
+        path.hasPrefixBytes("META-INF/maven/") && path.hasSuffixBytes("/pom.properties")
     }
 
     /// The pom.xml beside a pom.properties: read for its `<licenses>` only.
     private static func isEmbeddedPom(_ path: String) -> Bool {
-        path.hasPrefix("META-INF/maven/") && path.hasSuffix("/pom.xml")
+        path.hasPrefixBytes("META-INF/maven/") && path.hasSuffixBytes("/pom.xml")
     }
 
     public func analyze(_ container: Container) -> Extraction {

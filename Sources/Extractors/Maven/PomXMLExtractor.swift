@@ -19,7 +19,7 @@ public struct PomXMLExtractor: Extractor {
         // The copies Maven puts in jars (META-INF/maven/**/pom.xml) describe the jar's own build;
         // the jar's pom.properties already says what it is.
         let base = PathName.base(path)
-        return (base == "pom.xml" || base.hasSuffix(".pom")) && !path.containsBytes("META-INF/")
+        return (base == "pom.xml" || base.hasSuffixBytes(".pom")) && !path.containsBytes("META-INF/")
     }
 
     struct Dependency {

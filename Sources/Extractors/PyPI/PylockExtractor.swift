@@ -8,7 +8,7 @@ public struct PylockExtractor: Extractor {
 
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
-        return base == "pylock.toml" || (base.hasPrefix("pylock.") && base.hasSuffix(".toml"))
+        return base == "pylock.toml" || (base.hasPrefixBytes("pylock.") && base.hasSuffixBytes(".toml"))
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -8,8 +8,8 @@ public struct PythonMetadataExtractor: Extractor {
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
-        if path.hasSuffix(".dist-info/METADATA") || path.hasSuffix(".egg-info/PKG-INFO") { return true }
-        return path.hasSuffix(".egg-info")
+        if path.hasSuffixBytes(".dist-info/METADATA") || path.hasSuffixBytes(".egg-info/PKG-INFO") { return true }
+        return path.hasSuffixBytes(".egg-info")
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -13,7 +13,7 @@ public struct RequirementsExtractor: Extractor {
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
-        guard path.hasSuffix(".txt") || path.hasSuffix(".TXT") else { return false }
+        guard path.hasSuffixBytes(".txt") || path.hasSuffixBytes(".TXT") else { return false }
         let base = PathName.base(path).lowercased()
         if base.hasPrefix("requirements") || base.hasSuffix("-requirements.txt") || base.hasSuffix("_requirements.txt") { return true }
         let parts = PathName.components(path)

@@ -10,8 +10,8 @@ public struct CycloneDXSBOMExtractor: Extractor {
 
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
-        let lower = base.lowercased()
-        return lower.hasSuffix(".cdx.json") || lower.hasSuffix("cyclonedx.json") || SBOMSupport.isGenericSBOMName(base)
+        return base.hasSuffixIgnoringASCIICase(".cdx.json") || base.hasSuffixIgnoringASCIICase("cyclonedx.json")
+            || SBOMSupport.isGenericSBOMName(base)
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -5,7 +5,7 @@ enum SBOMSupport {
     /// Names either format may use: the extractors look inside and keep their own format.
     /// `bom.json`, `sbom.json`, and any name ending so (`app.sbom.json`, `app-sbom.json`, `image_bom.json`).
     static func isGenericSBOMName(_ base: Substring) -> Bool {
-        base.lowercased().hasSuffix("bom.json")
+        base.hasSuffixIgnoringASCIICase("bom.json")
     }
 
     /// A package for an npm, PyPI or Maven purl (nil for other types); `fallbackVersion` when the purl has none.

@@ -11,7 +11,7 @@ public struct SPDXSBOMExtractor: Extractor {
 
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
-        return base.lowercased().hasSuffix("spdx.json") || SBOMSupport.isGenericSBOMName(base)
+        return base.hasSuffixIgnoringASCIICase("spdx.json") || SBOMSupport.isGenericSBOMName(base)
     }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -48,7 +48,7 @@ public struct SecretScanner: Analyzer {
     public func analyze(_ container: Container) -> Extraction {
         let results = parallelMap(container.entries.count, chunk: 4) { i -> [SecretFinding] in
             let path = container.entries[i]
-            guard let bytes = try? container.files.read(path) else { return [] }
+            guard let bytes = try? container.files.read(path, atMost: maxFileBytes) else { return [] }
             return scan(bytes, path: path, location: container.location(of: path))
         }
         return Extraction(secrets: results.flatMap { $0 })

@@ -7,7 +7,7 @@ public struct NodeModulesExtractor: Extractor {
     public init() {}
 
     public func fileRequired(_ path: String) -> Bool {
-        guard path.hasSuffix("/package.json") else { return false }
+        guard path.hasSuffixBytes("/package.json") else { return false }
         let parts = PathName.components(path)
         let n = parts.count
         // …/node_modules/name/package.json or …/node_modules/@scope/name/package.json; not the

@@ -17,15 +17,15 @@ public struct JSBundleAnalyzer: Analyzer {
     public func wants(_ entry: EntryInfo) -> Bool {
         let path = entry.path
         // Installed packages' own files are read as packages (node_modules/**/package.json), not bundles.
-        if path.hasPrefix("node_modules/") || path.containsBytes("/node_modules/") { return false }
+        if path.hasPrefixBytes("node_modules/") || path.containsBytes("/node_modules/") { return false }
         let base = PathName.base(path)
-        return Self.isScript(base) || base.hasSuffix(".js.map") || base.hasSuffix(".mjs.map") || base.hasSuffix(".cjs.map")
-            || EsbuildMetafile.isMetafile(path) || base.hasSuffix(".LICENSE.txt")
-            || base == "package.json" || Self.lockfiles.contains(String(base))
+        return Self.isScript(base) || base.hasSuffixBytes(".js.map") || base.hasSuffixBytes(".mjs.map") || base.hasSuffixBytes(".cjs.map")
+            || EsbuildMetafile.isMetafile(base) || base.hasSuffixBytes(".LICENSE.txt")
+            || base == "package.json" || Self.lockfiles.contains { base == $0 }
     }
 
     static func isScript(_ base: Substring) -> Bool {
-        base.hasSuffix(".js") || base.hasSuffix(".mjs") || base.hasSuffix(".cjs")
+        base.hasSuffixBytes(".js") || base.hasSuffixBytes(".mjs") || base.hasSuffixBytes(".cjs")
     }
 
     /// One bundle (or a map or metafile with no bundle beside it) and what it proved.
@@ -42,7 +42,10 @@ public struct JSBundleAnalyzer: Analyzer {
     public func analyze(_ container: Container) -> Extraction {
         let scripts = container.entries.filter { Self.isScript(PathName.base($0)) }
         guard !container.entries.isEmpty else { return Extraction() }
-        var units = parallelMap(scripts.count, chunk: 1) { i in readBundle(scripts[i], container) }
+        // Maps, licence files, lockfiles and package.json files are all wanted here, so one that is not
+        // among the entries does not exist: asking the disk for each would cost a failed open.
+        let present = Set(container.entries)
+        var units = parallelMap(scripts.count, chunk: 1) { i in readBundle(scripts[i], container, present: present) }
         let consumed = Set(units.flatMap(\.consumed))
         // A metafile joins the one bundle in its folder; maps and licence files no bundle claimed stand alone.
         for path in container.entries where !consumed.contains(path) {
@@ -71,7 +74,7 @@ public struct JSBundleAnalyzer: Analyzer {
                 result.issues.append(ScanIssue(location: container.location(of: unit.path), message: "\(PathName.base(unit.path)) is a minified bundle with no source map or license comments: packages inside cannot be listed; ship the source map or scan the project's lockfile", severity: .warning))
             }
             guard !unit.evidence.isEmpty else { continue }
-            result.packages += packages(unit, container, lockfileVersions(near: unit.path, container))
+            result.packages += packages(unit, container, lockfileVersions(near: unit.path, container, present: present))
         }
         return result
     }
@@ -84,7 +87,7 @@ public struct JSBundleAnalyzer: Analyzer {
     }
 
     /// Reads one script: if it carries no evidence and does not look minified, it is app code and says nothing.
-    func readBundle(_ path: String, _ container: Container) -> Unit {
+    func readBundle(_ path: String, _ container: Container, present: Set<String>) -> Unit {
         var unit = Unit(path: path)
         let location = container.location(of: path)
         let bytes: [UInt8]
@@ -126,10 +129,13 @@ public struct JSBundleAnalyzer: Analyzer {
             if let bytes = try? container.files.read(mapPath) { map = bytes; unit.consumed.append(mapPath) }
         case nil: break
         }
-        if map == nil, let bytes = try? container.files.read(path + ".map") { map = bytes; unit.consumed.append(path + ".map") }
+        if map == nil, present.contains(path + ".map"), let bytes = try? container.files.read(path + ".map") {
+            map = bytes
+            unit.consumed.append(path + ".map")
+        }
         if let map { SourceMap.read(map).forEach { unit.evidence.add($0) } }
         // webpack's terser plugin moves the legal comments to `<bundle>.LICENSE.txt`.
-        if let licence = try? container.files.read(path + ".LICENSE.txt") {
+        if present.contains(path + ".LICENSE.txt"), let licence = try? container.files.read(path + ".LICENSE.txt") {
             unit.consumed.append(path + ".LICENSE.txt")
             licence.withUnsafeBufferPointer { LegalComments.standalone(LegalComments.comments($0).map(\.text)) }.forEach { unit.evidence.add($0) }
         }
@@ -139,13 +145,13 @@ public struct JSBundleAnalyzer: Analyzer {
 
     /// name → versions from the nearest lockfile (or exact pins of the nearest package.json) in the
     /// bundle's folder or above it: the versions the build resolved.
-    func lockfileVersions(near path: String, _ container: Container) -> (versions: [String: Set<String>], file: String)? {
+    func lockfileVersions(near path: String, _ container: Container, present: Set<String>) -> (versions: [String: Set<String>], file: String)? {
         var folder = PathName.directory(path)
         while true {
             let prefix = folder.isEmpty ? "" : folder + "/"
             for name in Self.lockfiles {
                 let candidate = prefix + name
-                guard let bytes = try? container.files.read(candidate),
+                guard present.contains(candidate), let bytes = try? container.files.read(candidate),
                       let extractor = ExtractorRegistry.extractors(for: candidate).first,
                       let extraction = try? extractor.extract(ExtractorInput(path: candidate, location: container.location(of: candidate), contents: bytes, siblings: container.files))
                 else { continue }
@@ -153,7 +159,7 @@ public struct JSBundleAnalyzer: Analyzer {
                 for p in extraction.packages where p.ecosystem == .npm && p.versionKind == .exact { versions[p.name, default: []].insert(p.version) }
                 return (versions, candidate)
             }
-            if let bytes = try? container.files.read(prefix + "package.json"),
+            if present.contains(prefix + "package.json"), let bytes = try? container.files.read(prefix + "package.json"),
                let object = try? StructuredDocument.json(bytes) as? [String: Any] {
                 var versions: [String: Set<String>] = [:]
                 for key in ["dependencies", "devDependencies", "optionalDependencies"] {
