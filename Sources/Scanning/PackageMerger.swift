@@ -21,19 +21,20 @@ public enum PackageMerger {
             var seenLocations = Set(merged.locations)
             var paths = Set(merged.dependencyPaths)
             for index in members.dropFirst() {
-                let package = packages[index]
-                for location in package.locations where seenLocations.insert(location).inserted {
+                // Read in place: copying each sighting whole cost a retain per field.
+                for location in packages[index].locations where seenLocations.insert(location).inserted {
                     merged.locations.append(location)
                 }
                 // Dev only if every sighting is dev: one production use makes it production.
-                merged.isDev = merged.isDev && package.isDev
-                for extractor in package.extractors where !merged.extractors.contains(extractor) {
+                merged.isDev = merged.isDev && packages[index].isDev
+                for extractor in packages[index].extractors where !merged.extractors.contains(extractor) {
                     merged.extractors.append(extractor)
                 }
-                if merged.environmentMarker == nil { merged.environmentMarker = package.environmentMarker }
-                if let direct = package.isDirect { merged.isDirect = (merged.isDirect ?? false) || direct }
-                for license in package.licenses where !merged.licenses.contains(license) { merged.licenses.append(license) }
-                paths.formUnion(package.dependencyPaths)
+                if merged.environmentMarker == nil { merged.environmentMarker = packages[index].environmentMarker }
+                if let direct = packages[index].isDirect { merged.isDirect = (merged.isDirect ?? false) || direct }
+                for license in packages[index].licenses where !merged.licenses.contains(license) { merged.licenses.append(license) }
+                // Another copy of the same lockfile gives the same paths: one comparison, no hashing.
+                if packages[index].dependencyPaths != merged.dependencyPaths { paths.formUnion(packages[index].dependencyPaths) }
             }
             merged.locations.sort()
             merged.extractors.sort { $0.id < $1.id }
