@@ -16,7 +16,6 @@ enum DirectoryWalker {
         /// `/`-separated, relative to the root.
         var relativePath: String
         var isArchive: Bool
-        var size: Int64? = nil
         /// Bit i set: analyzer i wants the file (asked once here, not again per analyzer).
         var wantedBy: UInt64? = nil
     }

@@ -100,7 +100,7 @@ public struct InventoryScanner: Sendable {
                 if candidate.isArchive {
                     jobs.append(.archive(path: url.appendingPathComponent(candidate.relativePath).path, display: prefix + candidate.relativePath))
                 } else {
-                    files.append(TreeFile(path: candidate.relativePath, size: candidate.size, wantedBy: candidate.wantedBy))
+                    files.append(TreeFile(path: candidate.relativePath, wantedBy: candidate.wantedBy))
                 }
             }
             if !files.isEmpty { jobs.append(.tree(root: url, displayPrefix: prefix, files: files)) }
@@ -133,7 +133,7 @@ public struct InventoryScanner: Sendable {
     }
 }
 
-/// A file of a tree job, with the size the walk saw (so size limits apply before reading).
+/// A file of a tree job; its size is known for a file named on the command line (a walk does not stat).
 struct TreeFile: Sendable {
     var path: String
     var size: Int64?

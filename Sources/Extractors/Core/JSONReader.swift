@@ -60,62 +60,51 @@ struct JSONReader {
 
     /// The members of the object here: `member` gets each key and must read or skip its value.
     mutating func members(_ member: (inout JSONReader, Key) throws -> Void) throws {
-        try expect(0x7B)
-        depth += 1
-        guard depth <= JSONReader.maxDepth else { throw Decline() }
-        skipBlanks()
-        if offset < bytes.count, bytes[offset] == 0x7D {
-            offset += 1
-            depth -= 1
-            return
-        }
-        while true {
+        guard try enter(0x7B, closing: 0x7D) else { return }
+        repeat {
             skipBlanks()
             let key = try keyHere()
             try expect(0x3A)
             separators += 1
             try member(&self, key)
-            skipBlanks()
-            guard offset < bytes.count else { throw Decline() }
-            let b = bytes[offset]
-            offset += 1
-            if b == 0x2C {
-                separators += 1
-            } else if b == 0x7D {
-                depth -= 1
-                return
-            } else {
-                throw Decline()
-            }
-        }
+        } while try continues(closing: 0x7D)
     }
 
     /// The elements of the array here: `element` must read or skip each.
     mutating func elements(_ element: (inout JSONReader) throws -> Void) throws {
-        try expect(0x5B)
+        guard try enter(0x5B, closing: 0x5D) else { return }
+        repeat {
+            try element(&self)
+        } while try continues(closing: 0x5D)
+    }
+
+    /// Opens the object or array here; false when it is empty (its closing bracket read too).
+    private mutating func enter(_ opening: UInt8, closing: UInt8) throws -> Bool {
+        try expect(opening)
         depth += 1
         guard depth <= JSONReader.maxDepth else { throw Decline() }
         skipBlanks()
-        if offset < bytes.count, bytes[offset] == 0x5D {
+        if offset < bytes.count, bytes[offset] == closing {
             offset += 1
             depth -= 1
-            return
+            return false
         }
-        while true {
-            try element(&self)
-            skipBlanks()
-            guard offset < bytes.count else { throw Decline() }
-            let b = bytes[offset]
-            offset += 1
-            if b == 0x2C {
-                separators += 1
-            } else if b == 0x5D {
-                depth -= 1
-                return
-            } else {
-                throw Decline()
-            }
+        return true
+    }
+
+    /// After an item: true at a comma (another follows), false at the closing bracket.
+    private mutating func continues(closing: UInt8) throws -> Bool {
+        skipBlanks()
+        guard offset < bytes.count else { throw Decline() }
+        let b = bytes[offset]
+        offset += 1
+        if b == 0x2C {
+            separators += 1
+            return true
         }
+        guard b == closing else { throw Decline() }
+        depth -= 1
+        return false
     }
 
     /// Whether the next value is an object.
