@@ -53,22 +53,13 @@ public struct InventoryScanner: Sendable {
         }
         for (k, i) in others.enumerated() { slots[i] = sideBySide[k] }
         let results = slots.compactMap { $0 }
-        var packages: [Package] = []
-        var unidentified: [UnidentifiedArtifact] = []
-        var secrets: [SecretFinding] = []
-        var functions: [FunctionDefinition] = []
-        for extraction in results {
-            functions += extraction.functions
-            packages += extraction.packages
-            issues += extraction.issues
-            unidentified += extraction.unidentified
-            secrets += extraction.secrets
-        }
-        issues += InstalledVersusLocked.mismatches(packages)
-        return Inventory(packages: PackageMerger.merge(packages), issues: issues,
-                         unidentified: unidentified.sorted { $0.location < $1.location },
-                         secrets: secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) },
-                         functions: functions)
+        var all = Extraction(issues: issues)
+        for extraction in results { all += extraction }
+        all.issues += InstalledVersusLocked.mismatches(all.packages)
+        return Inventory(packages: PackageMerger.merge(all.packages), issues: all.issues,
+                         unidentified: all.unidentified.sorted { $0.location < $1.location },
+                         secrets: all.secrets.sorted { ($0.location, $0.rule) < ($1.location, $1.rule) },
+                         functions: all.functions)
     }
 
     /// Trees with this many wanted files are worth all cores on their own.

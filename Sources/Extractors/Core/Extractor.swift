@@ -76,11 +76,16 @@ public struct Extraction: Sendable {
     }
 
     public static func += (lhs: inout Extraction, rhs: Extraction) {
-        lhs.packages += rhs.packages
-        lhs.issues += rhs.issues
-        lhs.unidentified += rhs.unidentified
-        lhs.secrets += rhs.secrets
-        lhs.functions += rhs.functions
+        // Into an empty list the other's buffer is taken as it is: appending copied every package
+        // (a retain per field), once per level results are gathered at.
+        func add<T>(_ list: inout [T], _ more: [T]) {
+            if list.isEmpty { list = more } else { list += more }
+        }
+        add(&lhs.packages, rhs.packages)
+        add(&lhs.issues, rhs.issues)
+        add(&lhs.unidentified, rhs.unidentified)
+        add(&lhs.secrets, rhs.secrets)
+        add(&lhs.functions, rhs.functions)
     }
 }
 

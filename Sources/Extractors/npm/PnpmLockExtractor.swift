@@ -11,8 +11,7 @@ public struct PnpmLockExtractor: Extractor {
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
         // The line reader when the file is within pnpm's subset (and the limits), else the general parser.
-        let fast = (try? DocumentLimits.checkYAML(input.contents)).flatMap { _ in PnpmLockReader.tree(input.contents) }
-        let document = try fast ?? StructuredDocument.yaml(input.contents)
+        let document = try PnpmLockReader.tree(input.contents) ?? StructuredDocument.yaml(input.contents)
         guard let root = document as? [String: Any] else {
             if let text = document as? String, text.isEmpty { return Extraction() }
             throw ExtractionError("not a pnpm-lock.yaml: the document is not a mapping")
@@ -167,8 +166,9 @@ public struct PnpmLockExtractor: Extractor {
 /// tabs, CR, duplicate keys, odd indentation — gives nil, and the general YAML parser reads the file.
 /// Building Yams' node tree and converting it was three quarters of a large pnpm lock's time.
 ///
-/// No recursion and no aliases: nesting is bounded by the line's indentation, values by the size,
-/// both already checked by `DocumentLimits.checkYAML` before this runs.
+/// No recursion and no aliases. It keeps `DocumentLimits`' bounds on size, nesting and values itself,
+/// declining past them so that the general path's checks refuse the file: a pass of those checks
+/// over the bytes first was a twentieth of a large lock's time.
 public enum PnpmLockReader {
     private final class Frame {
         let indent: Int
@@ -184,7 +184,8 @@ public enum PnpmLockReader {
     }
 
     public static func tree(_ bytes: [UInt8]) -> [String: Any]? {
-        guard !bytes.isEmpty, plainText(bytes), String(validating: bytes, as: UTF8.self) != nil else { return nil }
+        guard !bytes.isEmpty, bytes.count <= DocumentLimits.maxTreeBytes, let values = plainText(bytes),
+              values <= DocumentLimits.maxValues, String(validating: bytes, as: UTF8.self) != nil else { return nil }
         var stack = [Frame(indent: -1, key: nil, isSequence: false)]
         var pending: (key: String, indent: Int)?
         var start = 0
@@ -215,6 +216,7 @@ public enum PnpmLockReader {
             if let open = pending {
                 pending = nil
                 if indent > open.indent {
+                    guard stack.count + 3 <= DocumentLimits.maxNesting else { return nil }   // as checkYAML counts: column 0, a `- `, a flow level
                     stack.append(Frame(indent: indent, key: open.key, isSequence: isItem))
                 } else {
                     // `key:` and nothing under it: YAML's null, whose text is empty.
@@ -257,23 +259,28 @@ public enum PnpmLockReader {
 
     /// Printable text with `\n` line breaks only: no tab, CR, control character, BOM or non-character,
     /// and none of the line breaks YAML 1.1 also knows (NEL, U+2028, U+2029), whose handling is libyaml's.
-    private static func plainText(_ bytes: [UInt8]) -> Bool {
-        var i = 0
-        let count = bytes.count
-        while i < count {
-            let b = bytes[i]
-            if b < 0x80 {
-                if (b < 0x20 && b != 0x0A) || b == 0x7F { return false }
-            } else if b == 0xC2 {
-                if i + 1 < count, (0x80...0x9F).contains(bytes[i + 1]) { return false }
-            } else if b == 0xE2 {
-                if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return false }
-            } else if b == 0xEF {
-                if i + 2 < count, (bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF) || (bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) { return false }
+    /// Gives a bound on the values the text holds (as `DocumentLimits.checkYAML` counts them: a line
+    /// holds a key and a value, a flow collection one more per `,`), or nil.
+    private static func plainText(_ bytes: [UInt8]) -> Int? {
+        bytes.withUnsafeBufferPointer { bytes -> Int? in
+            var i = 0, lines = 1, commas = 0
+            let count = bytes.count
+            while i < count {
+                let b = bytes[i]
+                if b < 0x80 {
+                    if b == 0x0A { lines += 1 } else if b == 0x2C { commas += 1 }
+                    else if b < 0x20 || b == 0x7F { return nil }
+                } else if b == 0xC2 {
+                    if i + 1 < count, (0x80...0x9F).contains(bytes[i + 1]) { return nil }
+                } else if b == 0xE2 {
+                    if i + 2 < count, bytes[i + 1] == 0x80, bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9 { return nil }
+                } else if b == 0xEF {
+                    if i + 2 < count, (bytes[i + 1] == 0xBB && bytes[i + 2] == 0xBF) || (bytes[i + 1] == 0xBF && bytes[i + 2] >= 0xBE) { return nil }
+                }
+                i += 1
             }
-            i += 1
+            return commas + lines * 2
         }
-        return true
     }
 
     /// Whether two plain trees are the same (for checking this reader against the general parser).
