@@ -15,7 +15,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case packageLock = "package-lock"
     case yarnLock = "yarn-lock"
     case pnpmLock = "pnpm-lock"
-    /// pnpm's line reader against the general YAML parser: whenever it reads a file, both trees must be the same.
+    /// pnpm's line reader against the general YAML parser: whenever it reads a file, both trees, and the documents the extractor reads from them, must be the same.
     case pnpmReader = "pnpm-reader"
     /// package-lock.json and Pipfile.lock byte readers against JSONSerialization's tree (byte 0 picks which):
     /// whenever a reader reads a file, both must give the same entries.
@@ -92,7 +92,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     private func pnpmReader(_ bytes: [UInt8]) {
         guard let fast = PnpmLockReader.tree(bytes) else { return }
         guard (try? DocumentLimits.checkYAML(bytes)) != nil, let general = try? StructuredDocument.yaml(bytes),
-              PnpmLockReader.sameTree(fast, general) else {
+              PnpmLockReader.sameTree(fast, general), PnpmLockReader.documentAgreesWithTree(bytes) else {
             fatalError("pnpm line reader and YAML parser disagree")
         }
     }

@@ -29,9 +29,27 @@ final class PnpmReaderAgreementTests: XCTestCase {
             if path.contains("/real/") { realRead += 1 }
             let general = try StructuredDocument.yaml(bytes)
             XCTAssertTrue(PnpmLockReader.sameTree(fast, general), path)
+            XCTAssertTrue(PnpmLockReader.documentAgreesWithTree(bytes), path)
         }
         XCTAssertGreaterThanOrEqual(realRead, 4, "the large real locks are read by the line reader")
         XCTAssertGreaterThan(read, files.count / 2)
+    }
+
+    /// The extractor reads a document built straight from the lines; values of the wrong shape must
+    /// count as they do in the general parser's tree (absent, or an entry with no fields).
+    func testTheDocumentOfOddShapesIsTheTreesDocument() {
+        let documents = [
+            "lockfileVersion: '6.0'\npackages:\n  /a@1.0.0: {name: b, version: 2.0.0, dev: 'true'}\n  /c@1.0.0:\n  /d@1.0.0:\n    - x\n  /e@1.0.0: [x]\n",
+            "lockfileVersion: '6.0'\npackages: {/a@1.0.0: x}\nsnapshots: {a@1.0.0: y}\nimporters: {.: z}\n",
+            "lockfileVersion: '9.0'\nimporters:\n  .: {dependencies: x}\n  app:\n    dependencies:\n      a:\n        specifier: ^1\n        version: 1.0.0\n      b: {specifier: ^2, version: 2.0.0}\n      c: {specifier: ^3}\n      d: [x]\n      e:\n        version:\n          - x\n  lib: x\n  seq:\n    - x\n",
+            "lockfileVersion: 5.4\ndependencies: {a: 1.0.0, b: link:../b}\ndevDependencies:\n  c: 1.0.0\noptionalDependencies: x\npackages:\n  /a/1.0.0:\n    resolution:\n      tarball: https://example/a.tgz\n      repo: [x]\n    dependencies: {c: 1.0.0}\n    optionalDependencies:\n      - c\n    dev:\n      x: y\n    name: {x: y}\n",
+            "lockfileVersion:\n  x: 1\npackages:\n  - a\nsnapshots:\n  a@1.0.0:\n    dependencies:\n      b: 1.0.0\n  b@1.0.0: {dependencies: c}\n  c@1.0.0:\n    - d\n",
+        ]
+        for text in documents {
+            let bytes = Array(text.utf8)
+            XCTAssertNotNil(PnpmLockReader.tree(bytes), text)
+            XCTAssertTrue(PnpmLockReader.documentAgreesWithTree(bytes), text)
+        }
     }
 
     func testItDeclinesWhatIsOutsideItsSubset() {
