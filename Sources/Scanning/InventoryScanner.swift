@@ -163,16 +163,20 @@ private struct Walk: Sendable {
 /// installed one is what runs, so both are kept and the difference is reported.
 enum InstalledVersusLocked {
     static func mismatches(_ packages: [Package]) -> [ScanIssue] {
-        var installed: [String: Set<String>] = [:], locked: [String: (Set<String>, Location)] = [:]
-        for package in packages where package.versionKind == .exact {
-            let key = "\(package.ecosystem.rawValue) \(package.normalizedName)"
-            if package.isInstalled {
-                installed[key, default: []].insert(package.version)
-            } else if let location = package.locations.first {
-                var entry = locked[key] ?? ([], location)
-                entry.0.insert(package.version)
-                locked[key] = entry
-            }
+        // By index: a loop variable would copy each package whole (a retain per field).
+        func key(_ i: Int) -> String { "\(packages[i].ecosystem.rawValue) \(packages[i].normalizedName)" }
+        var installed: [String: Set<String>] = [:]
+        for i in packages.indices where packages[i].versionKind == .exact && packages[i].isInstalled {
+            installed[key(i), default: []].insert(packages[i].version)
+        }
+        // A tree of lockfiles and manifests installs nothing: there is nothing to compare.
+        guard !installed.isEmpty else { return [] }
+        var locked: [String: (Set<String>, Location)] = [:]
+        for i in packages.indices where packages[i].versionKind == .exact && !packages[i].isInstalled {
+            guard let location = packages[i].locations.first else { continue }
+            let name = key(i)
+            guard installed[name] != nil else { continue }
+            locked[name, default: ([], location)].0.insert(packages[i].version)   // in place, the first location kept
         }
         var issues: [ScanIssue] = []
         for (key, (lockedVersions, location)) in locked.sorted(by: { $0.key < $1.key }) {

@@ -16,7 +16,8 @@ public enum PackageMerger {
         return parallelMap(keys.count, chunk: 256) { k -> Package? in
             guard var members = groups[keys[k]], !members.isEmpty else { return nil }
             if members.count == 1 { return packages[members[0]] }
-            members.sort { firstLocation(packages[$0]) < firstLocation(packages[$1]) }
+            // Each sighting's first location found once, not at every comparison.
+            members = members.map { ($0, firstLocation(packages[$0])) }.sorted { $0.1 < $1.1 }.map(\.0)
             var merged = packages[members[0]]
             var seenLocations = Set(merged.locations)
             var paths = Set(merged.dependencyPaths)

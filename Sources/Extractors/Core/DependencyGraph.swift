@@ -12,23 +12,29 @@ struct DependencyGraph {
     /// One breadth-first walk from every direct dependency, remembering each node's parents at
     /// its shortest distance (a few of them): paths to any node are then read off without a search.
     /// Roots and children are taken in node-id order, so which paths are kept among equally short
-    /// ones never depends on the order a parser's dictionaries happened to give them.
+    /// ones never depends on the order a parser's dictionaries happened to give them. The walk runs
+    /// on numbers given in node-id order (hashing each id at every step was most of its time).
     func shortestPaths(limit: Int = 5) -> ShortestPaths {
-        var distance: [String: Int] = [:]
-        var parents: [String: [String]] = [:]
-        var queue: [String] = []
-        for root in direct.sorted() where distance[root] == nil {
-            distance[root] = 0
-            queue.append(root)
-        }
+        var ids = Set(edges.keys)
+        for targets in edges.values { ids.formUnion(targets) }
+        ids.formUnion(direct)
+        let nodes = ids.sorted()
+        var number: [String: Int] = [:]
+        number.reserveCapacity(nodes.count)
+        for (n, node) in nodes.enumerated() { number[node] = n }
+        let children = nodes.map { node in (edges[node] ?? []).compactMap { number[$0] }.sorted() }
+        var distance = [Int](repeating: -1, count: nodes.count)
+        var parents = [[Int]](repeating: [], count: nodes.count)
+        var queue = Array(Set(direct.compactMap { number[$0] })).sorted()
+        for root in queue { distance[root] = 0 }
         var head = 0
         while head < queue.count {
             let current = queue[head]
             head += 1
-            let next = (distance[current] ?? 0) + 1
-            for child in (edges[current] ?? []).sorted() {
-                if let known = distance[child] {
-                    if known == next, (parents[child]?.count ?? 0) < limit { parents[child, default: []].append(current) }
+            let next = distance[current] + 1
+            for child in children[current] {
+                if distance[child] >= 0 {
+                    if distance[child] == next, parents[child].count < limit { parents[child].append(current) }
                     continue
                 }
                 distance[child] = next
@@ -36,29 +42,44 @@ struct DependencyGraph {
                 queue.append(child)
             }
         }
-        return ShortestPaths(names: names, parents: parents, reached: distance, limit: limit)
+        return ShortestPaths(number: number, names: nodes.map { names[$0] ?? $0 }, parents: parents, distance: distance, limit: limit)
     }
 
     struct ShortestPaths {
-        let names: [String: String]
-        let parents: [String: [String]]
-        let reached: [String: Int]
+        /// Node id → its number; the arrays below are indexed by number.
+        let number: [String: Int]
+        let names: [String]
+        let parents: [[Int]]
+        /// Hops from the nearest direct dependency; -1 where none reaches.
+        let distance: [Int]
         let limit: Int
 
+        /// Hops from the nearest direct dependency to `node` (0: direct), nil when no direct dependency reaches it.
+        func distance(to node: String) -> Int? {
+            guard let n = number[node], distance[n] >= 0 else { return nil }
+            return distance[n]
+        }
+
         /// Up to `limit` shortest paths, as display names from a direct dependency to `node` (itself last).
+        /// Depth first along the parents kept, on a stack of its own: a chain can be as long as the lockfile.
         func paths(to node: String) -> [[String]] {
-            guard reached[node] != nil else { return [] }
+            guard let start = number[node], distance[start] >= 0 else { return [] }
             var result: [[String]] = []
-            func walk(_ at: String, _ suffix: [String]) {
-                guard result.count < limit else { return }
-                let path = [names[at] ?? at] + suffix
-                guard let before = parents[at], !before.isEmpty else {
-                    result.append(path)
-                    return
+            var chain = [start]   // node, a parent of it, a parent of that, …
+            var tried = [0]       // at each level, how many of its parents have been followed
+            while let at = chain.last, let level = tried.indices.last, result.count < limit {
+                let before = parents[at]
+                if before.isEmpty {
+                    result.append(chain.reversed().map { names[$0] })
+                } else if tried[level] < before.count {
+                    tried[level] += 1
+                    chain.append(before[tried[level] - 1])
+                    tried.append(0)
+                    continue
                 }
-                for parent in before { walk(parent, path) }
+                chain.removeLast()
+                tried.removeLast()
             }
-            walk(node, [])
             return result
         }
     }
@@ -67,8 +88,10 @@ struct DependencyGraph {
     func annotate(_ packages: inout [Package], node: (Package) -> String?) {
         let shortest = shortestPaths()
         for index in packages.indices {
-            guard let id = node(packages[index]), shortest.reached[id] != nil || names[id] != nil else { continue }
-            packages[index].isDirect = shortest.reached[id] == 0
+            guard let id = node(packages[index]) else { continue }
+            let distance = shortest.distance(to: id)
+            guard distance != nil || names[id] != nil else { continue }
+            packages[index].isDirect = distance == 0
             packages[index].dependencyPaths = shortest.paths(to: id)
         }
     }

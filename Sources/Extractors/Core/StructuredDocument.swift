@@ -213,11 +213,11 @@ public struct KeyLines: Sendable {
     /// that ends just before a `:` is a key (`  /foo/1.0.0:` gives `/foo/1.0.0`; quotes are kept).
     public init(yamlKeysAt indent: String, in bytes: [UInt8]) {
         let prefix = Array(indent.utf8)
-        forEachLine(bytes) { number, line in
-            guard line.count > prefix.count, line.starts(with: prefix), line[line.startIndex + prefix.count] != 0x20 else { return }
-            let rest = line.dropFirst(prefix.count)
-            for index in rest.indices where rest[index] == 0x3A {
-                let key = String(decoding: rest[rest.startIndex..<index], as: UTF8.self)
+        KeyLines.forEachLine(bytes) { number, text, start, end in
+            let rest = start + prefix.count
+            guard rest < end, text[rest] != 0x20, prefix.indices.allSatisfy({ text[start + $0] == prefix[$0] }) else { return }
+            for index in rest..<end where text[index] == 0x3A {
+                let key = ByteSearch.string(text, rest..<index)
                 if first[key] == nil { first[key] = number }
             }
         }
@@ -225,27 +225,33 @@ public struct KeyLines: Sendable {
 
     /// Every line of the form `<spaces>"key": {`: JSON object members (Pipfile.lock).
     public init(jsonObjectKeysIn bytes: [UInt8]) {
-        forEachLine(bytes) { number, line in
-            guard let quote = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), line[quote] == 0x22 else { return }
-            // The first `": {` after the quote ends the key (a byte loop: the generic `firstRange(of:)`
-            // was a third of a Pipfile.lock's time).
-            var end = quote + 1
-            while end + 3 < line.endIndex, !(line[end] == 0x22 && line[end + 1] == 0x3A && line[end + 2] == 0x20 && line[end + 3] == 0x7B) { end += 1 }
-            guard end + 3 < line.endIndex else { return }
-            let key = String(decoding: line[(quote + 1)..<end], as: UTF8.self)
+        KeyLines.forEachLine(bytes) { number, text, start, end in
+            var quote = start
+            while quote < end, text[quote] == 0x20 || text[quote] == 0x09 { quote += 1 }
+            guard quote < end, text[quote] == 0x22 else { return }
+            // The first `": {` after the quote ends the key.
+            var close = quote + 1
+            while close + 3 < end, !(text[close] == 0x22 && text[close + 1] == 0x3A && text[close + 2] == 0x20 && text[close + 3] == 0x7B) { close += 1 }
+            guard close + 3 < end else { return }
+            let key = ByteSearch.string(text, (quote + 1)..<close)
             if first[key] == nil { first[key] = number }
         }
     }
 
     public func line(of key: String) -> Int? { first[key] }
 
-    private func forEachLine(_ bytes: [UInt8], _ body: (Int, ArraySlice<UInt8>) -> Void) {
-        var number = 1, start = 0
-        for (i, b) in bytes.enumerated() where b == 0x0A {
-            body(number, bytes[start..<i])
-            number += 1
-            start = i + 1
+    /// Each line's number and its bytes `start..<end` (without the `\n`), found with `memchr`: a
+    /// byte loop over an array's slices was most of the time these indexes took.
+    private static func forEachLine(_ bytes: [UInt8], _ body: (Int, UnsafeBufferPointer<UInt8>, Int, Int) -> Void) {
+        bytes.withUnsafeBufferPointer { text in
+            guard let base = text.baseAddress else { return }
+            var number = 1, start = 0
+            while start < text.count {
+                let end = memchr(base + start, 0x0A, text.count - start).map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? text.count
+                body(number, text, start, end)
+                number += 1
+                start = end + 1
+            }
         }
-        if start < bytes.count { body(number, bytes[start...]) }
     }
 }

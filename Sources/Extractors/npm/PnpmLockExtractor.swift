@@ -48,7 +48,7 @@ public struct PnpmLockExtractor: Extractor {
             if devOnlyV9.contains(key) { package.isDev = true }
             // 5.x and 6.x: every package key is a node.
             if let node = major >= 9 ? snapshotOf[key] : key {
-                package.isDirect = shortest.reached[node] == 0
+                package.isDirect = shortest.distance(to: node) == 0
                 package.dependencyPaths = shortest.paths(to: node)
             }
             result.packages.append(package)

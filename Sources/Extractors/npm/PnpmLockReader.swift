@@ -142,7 +142,25 @@ public enum PnpmLockReader {
         let indent: Int
         let isSequence: Bool
         /// A mapping's keys so far: a key given twice declines.
-        var keys: Set<String> = []
+        var keys = Keys()
+    }
+
+    /// Keys seen in one mapping: searched while few (a package's fields), hashed once there are many.
+    struct Keys {
+        private var few: [String] = []
+        private var many: Set<String>?
+
+        /// Whether `key` is new (and now seen).
+        mutating func insert(_ key: String) -> Bool {
+            if many != nil { return many?.insert(key).inserted ?? false }
+            if few.contains(key) { return false }
+            few.append(key)
+            if few.count > 8 {
+                many = Set(few)
+                few = []
+            }
+            return true
+        }
     }
 
     static func read<E: Events>(_ bytes: [UInt8], into events: inout E) -> Bool {
@@ -194,7 +212,7 @@ public enum PnpmLockReader {
                 continue
             }
             guard !isItem, let (key, rest) = mappingKey(content),
-                  stack[stack.count - 1].keys.insert(key).inserted else { return false }
+                  stack[stack.count - 1].keys.insert(key) else { return false }
             let value = rest.drop { $0 == 0x20 }
             guard let head = value.first else {
                 pending = (key, indent)
@@ -337,18 +355,10 @@ public enum PnpmLockReader {
     /// `{a: b, c: 'd'}` on one line, of scalars only, each key once.
     private static func flowMapping(_ text: ArraySlice<UInt8>) -> [(String, String)]? {
         var pairs: [(String, String)] = []
-        var keys: Set<String>?   // past a few pairs, duplicates are looked up rather than searched for
+        var keys = Keys()
         let complete = flowItems(text, close: UInt8(ascii: "}")) { rest in
             guard let (key, after) = flowItem(rest, key: true), after.first == UInt8(ascii: ":"),
-                  after.count > 1, after[after.startIndex + 1] == 0x20 else { return nil }
-            if pairs.count == 8 { keys = Set(pairs.map(\.0)) }
-            if var seen = keys {
-                keys = nil   // one reference while inserting
-                guard seen.insert(key).inserted else { return nil }
-                keys = seen
-            } else if pairs.contains(where: { $0.0 == key }) {
-                return nil
-            }
+                  after.count > 1, after[after.startIndex + 1] == 0x20, keys.insert(key) else { return nil }
             guard let (value, next) = flowItem(after.dropFirst().drop { $0 == 0x20 }, key: false) else { return nil }
             pairs.append((key, value))
             return next

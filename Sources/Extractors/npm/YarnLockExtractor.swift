@@ -151,7 +151,7 @@ public struct YarnLockExtractor: Extractor {
         if !graph.direct.isEmpty {
             let shortest = graph.shortestPaths()
             for (index, node) in nodeOfPackage {
-                result.packages[index].isDirect = shortest.reached[node] == 0
+                result.packages[index].isDirect = shortest.distance(to: node) == 0
                 result.packages[index].dependencyPaths = shortest.paths(to: node)
             }
         }
