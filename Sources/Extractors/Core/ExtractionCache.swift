@@ -31,9 +31,7 @@ final class ExtractionCache: @unchecked Sendable {
     func extraction(of input: ExtractorInput, by extractors: [any Extractor],
                     _ extract: (ExtractorInput) -> Extraction) -> Extraction {
         guard input.contents.count >= ExtractionCache.minimumSize else { return extract(input) }
-        var hasher = Hasher()
-        input.contents.withUnsafeBytes { hasher.combine(bytes: $0) }
-        let key = Key(extractors: extractors.map(\.id.displayName), count: input.contents.count, hash: hasher.finalize())
+        let key = Key(extractors: extractors.map(\.id.displayName), count: input.contents.count, hash: ExtractionCache.sample(input.contents))
         lock.lock()
         let candidates = entries[key] ?? []
         lock.unlock()
@@ -52,6 +50,25 @@ final class ExtractionCache: @unchecked Sendable {
             entries[key, default: []].append((input.contents, input.location, result))
         }
         return result
+    }
+
+    /// A hash of the size, both ends and bytes spread over the middle: a hit is confirmed by comparing
+    /// the bytes in full anyway, and hashing every byte of every large file took as long as parsing
+    /// a Pipfile.lock.
+    static func sample(_ contents: [UInt8]) -> Int {
+        var hasher = Hasher()
+        contents.withUnsafeBytes { bytes in
+            let edge = min(4096, bytes.count)
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[..<edge]))
+            hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - edge)...]))
+            let step = max(1, bytes.count / 256)
+            var i = 0
+            while i < bytes.count {
+                hasher.combine(bytes[i])
+                i += step
+            }
+        }
+        return hasher.finalize()
     }
 
     private static func dependsOnBytesAlone(_ result: Extraction, path: String) -> Bool {

@@ -229,10 +229,16 @@ public struct KeyLines: Sendable {
             var quote = start
             while quote < end, text[quote] == 0x20 || text[quote] == 0x09 { quote += 1 }
             guard quote < end, text[quote] == 0x22 else { return }
-            // The first `": {` after the quote ends the key.
+            // The first `": {` after the quote ends the key; quotes are found with memchr.
             var close = quote + 1
-            while close + 3 < end, !(text[close] == 0x22 && text[close + 1] == 0x3A && text[close + 2] == 0x20 && text[close + 3] == 0x7B) { close += 1 }
-            guard close + 3 < end else { return }
+            while true {
+                guard close < end, let base = text.baseAddress,
+                      let found = memchr(base + close, 0x22, end - close) else { return }
+                close = UnsafePointer(found.assumingMemoryBound(to: UInt8.self)) - base
+                guard close + 3 < end else { return }
+                if text[close + 1] == 0x3A && text[close + 2] == 0x20 && text[close + 3] == 0x7B { break }
+                close += 1
+            }
             let key = ByteSearch.string(text, (quote + 1)..<close)
             if first[key] == nil { first[key] = number }
         }
