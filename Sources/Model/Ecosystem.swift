@@ -109,6 +109,19 @@ extension String {
     }
 }
 
+extension String {
+    /// The text without surrounding white space and line breaks, as Foundation's
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it. That bridges every string; most
+    /// (`MIT`, `1.0`) end in printable ASCII at both ends, which says there is nothing to trim.
+    public var trimmingWhitespace: String {
+        let printable = { (byte: UInt8) in byte > 0x20 && byte < 0x7F }
+        guard utf8.first.map(printable) == true, utf8.last.map(printable) == true else {
+            return trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        return self
+    }
+}
+
 extension StringProtocol {
     /// Byte-wise substring test. Foundation's `contains` goes through CFString and Swift's
     /// Character-wise comparisons are slow: these run on every entry name of a large archive.

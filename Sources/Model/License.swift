@@ -65,18 +65,13 @@ public enum LicenseText {
     /// The SPDX id or expression `raw` stands for, else `raw` trimmed; nil for "no licence stated"
     /// placeholders (`UNKNOWN`, `NOASSERTION`, empty).
     public static func normalize(_ raw: String) -> String? {
-        // Foundation's trim bridges every string; most licences (`MIT`) have nothing to trim.
-        let text = raw.utf8.first.map(isTrimmed) == true && raw.utf8.last.map(isTrimmed) == true
-            ? raw : raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = raw.trimmingWhitespace
         guard !text.isEmpty, !["unknown", "noassertion", "none", "n/a"].contains(text.lowercased()) else { return nil }
         if let id = canonical[text.lowercased()] { return id }
         if let expression = canonicalExpression(text) { return expression }
         if let id = aliases[key(text)] { return id }
         return text
     }
-
-    /// A printable ASCII byte at an end of a licence text: nothing for `trimmingCharacters` to remove there.
-    private static func isTrimmed(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
 
     /// A `License :: …` trove classifier's licence; nil for the bare `OSI Approved` marker.
     public static func fromClassifier(_ classifier: String) -> String? {

@@ -293,6 +293,8 @@ struct JSONReader {
         var i = start
         var escaped = false
         while i < bytes.count {
+            i = JSONReader.plainRun(bytes, from: i)
+            guard i < bytes.count else { break }
             let b = bytes[i]
             if b == 0x22 {
                 offset = i + 1
@@ -322,6 +324,23 @@ struct JSONReader {
             i += 1
         }
         throw Decline()
+    }
+
+    /// Where the run of string bytes that need no look (no `"`, `\\` or control character) from `start`
+    /// ends, eight bytes at a time: a Pipfile.lock is mostly hashes, passed over byte by byte before.
+    private static func plainRun(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        guard let base = UnsafeRawPointer(bytes.baseAddress) else { return start }
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        /// Whether some byte of `word` is zero (exact as a yes or no).
+        func hasZero(_ word: UInt64) -> Bool { (word &- ones) & ~word & highs != 0 }
+        var i = start
+        while i + 8 <= bytes.count {
+            let word = (base + i).loadUnaligned(as: UInt64.self)
+            // A byte below 0x20, a quote, a backslash.
+            if (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C)) { break }
+            i += 8
+        }
+        return i
     }
 
     private mutating func stringHere() throws -> String {

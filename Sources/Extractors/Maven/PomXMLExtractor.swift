@@ -52,10 +52,10 @@ public struct PomXMLExtractor: Extractor {
                 parentGroupID = parent.value("groupId")
                 parentArtifactID = parent.value("artifactId")
                 parentVersion = parent.value("version")
-                parentRelativePath = parent.child("relativePath").map { $0.text.trimmingCharacters(in: .whitespacesAndNewlines) }
+                parentRelativePath = parent.child("relativePath").map { $0.text.trimmingWhitespace }
             }
             for property in root.child("properties")?.children ?? [] {
-                properties[property.name] = property.text.trimmingCharacters(in: .whitespacesAndNewlines)
+                properties[property.name] = property.text.trimmingWhitespace
             }
             managed = Model.dependencies(root.child("dependencyManagement")?.child("dependencies"))
             dependencies = Model.dependencies(root.child("dependencies"))
