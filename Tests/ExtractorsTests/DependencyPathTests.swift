@@ -39,6 +39,27 @@ final class DependencyPathTests: XCTestCase {
         XCTAssertTrue(paths.contains { $0.count >= 3 }, "transitive chains")
     }
 
+    /// A lockfile can state a chain as long as itself: every package's whole path was quadratic
+    /// (a 2 MB pnpm lock of 20,000 packages in one chain took 128 s and 18 GB).
+    func testAChainLongerThanAPathIsElidedInTheMiddle() throws {
+        var lines = ["lockfileVersion: '6.0'", "dependencies:", "  p0:", "    specifier: 1.0.0", "    version: 1.0.0", "packages:"]
+        let count = 5_000
+        for i in 0..<count {
+            lines.append("  /p\(i)@1.0.0:")
+            lines.append("    resolution: {integrity: sha512-x}")
+            if i + 1 < count { lines += ["    dependencies:", "      p\(i + 1): 1.0.0"] }
+        }
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let found = try PnpmLockExtractor().extract(ExtractorInput(path: "pnpm-lock.yaml", location: Location(path: "pnpm-lock.yaml"),
+                                                                   contents: bytes, siblings: NoSiblings())).packages
+        XCTAssertEqual(found.count, count)
+        let byName = Dictionary(found.map { ($0.name, $0.dependencyPaths) }, uniquingKeysWith: { a, _ in a })
+        XCTAssertEqual(byName["p31"], [(0...31).map { "p\($0)" }], "32 packages: written in full")
+        XCTAssertEqual(byName["p32"], [["p0", "…"] + (3...32).map { "p\($0)" }], "33: the direct dependency, the elision, the last 30")
+        XCTAssertEqual(byName["p4999"], [["p0", "…"] + (4970...4999).map { "p\($0)" }])
+        XCTAssertTrue(found.allSatisfy { $0.dependencyPaths.allSatisfy { $0.count <= 32 } })
+    }
+
     func testPnpmV9() throws {
         assertPathsAreConsistent(try packages("pnpm-v9/real", as: "pnpm-lock.yaml", PnpmLockExtractor()), "pnpm v9")
     }

@@ -25,8 +25,12 @@ struct DependencyGraph {
         let children = nodes.map { node in (edges[node] ?? []).compactMap { number[$0] }.sorted() }
         var distance = [Int](repeating: -1, count: nodes.count)
         var parents = [[Int]](repeating: [], count: nodes.count)
+        var rootOf = [Int](repeating: -1, count: nodes.count)   // the direct dependency that reached each first
         var queue = Array(Set(direct.compactMap { number[$0] })).sorted()
-        for root in queue { distance[root] = 0 }
+        for root in queue {
+            distance[root] = 0
+            rootOf[root] = root
+        }
         var head = 0
         while head < queue.count {
             let current = queue[head]
@@ -39,10 +43,12 @@ struct DependencyGraph {
                 }
                 distance[child] = next
                 parents[child] = [current]
+                rootOf[child] = rootOf[current]
                 queue.append(child)
             }
         }
-        return ShortestPaths(number: number, names: nodes.map { names[$0] ?? $0 }, parents: parents, distance: distance, limit: limit)
+        return ShortestPaths(number: number, names: nodes.map { names[$0] ?? $0 }, parents: parents, distance: distance,
+                             rootOf: rootOf, limit: limit)
     }
 
     struct ShortestPaths {
@@ -52,7 +58,14 @@ struct DependencyGraph {
         let parents: [[Int]]
         /// Hops from the nearest direct dependency; -1 where none reaches.
         let distance: [Int]
+        let rootOf: [Int]
         let limit: Int
+
+        /// The longest path written out in full. A longer one (a chain no real project has, but a
+        /// lockfile can state: every package's whole path made a 2 MB lock take 18 GB) keeps its direct
+        /// dependency, then `…`, then the last hops to the package.
+        static let maxLength = 32
+        static let elision = "…"
 
         /// Hops from the nearest direct dependency to `node` (0: direct), nil when no direct dependency reaches it.
         func distance(to node: String) -> Int? {
@@ -60,8 +73,8 @@ struct DependencyGraph {
             return distance[n]
         }
 
-        /// Up to `limit` shortest paths, as display names from a direct dependency to `node` (itself last).
-        /// Depth first along the parents kept, on a stack of its own: a chain can be as long as the lockfile.
+        /// Up to `limit` shortest paths, as display names from a direct dependency to `node` (itself last),
+        /// each at most `maxLength` long. Depth first along the parents kept, on a stack of its own.
         func paths(to node: String) -> [[String]] {
             guard let start = number[node], distance[start] >= 0 else { return [] }
             var result: [[String]] = []
@@ -71,6 +84,11 @@ struct DependencyGraph {
                 let before = parents[at]
                 if before.isEmpty {
                     result.append(chain.reversed().map { names[$0] })
+                } else if chain.count >= ShortestPaths.maxLength - 2, chain.count + distance[at] > ShortestPaths.maxLength {
+                    // The rest does not fit: the direct dependency that reaches `at`, the elision, then the chain.
+                    let root = names.indices.contains(rootOf[at]) ? names[rootOf[at]] : ShortestPaths.elision
+                    let path = [root, ShortestPaths.elision] + chain.reversed().map { names[$0] }
+                    if !result.contains(path) { result.append(path) }
                 } else if tried[level] < before.count {
                     tried[level] += 1
                     chain.append(before[tried[level] - 1])
