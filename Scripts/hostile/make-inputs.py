@@ -84,6 +84,15 @@ pnpm = ["lockfileVersion: '6.0'", "packages:"]
 for i in range(40_000):
     pnpm += [f"  /pkg{i}@1.0.{i}:", "    resolution: {integrity: sha512-x}", "    dev: false"]
 case("pnpm-40k", {"pnpm-lock.yaml": "\n".join(pnpm) + "\n"}, ["{dir}"], [0], seconds=20)
+# One dependency chain as long as the lockfile: writing each package's whole path was quadratic (18 GB).
+chain = ["lockfileVersion: '6.0'", "dependencies:", "  p0:", "    specifier: 1.0.0", "    version: 1.0.0", "packages:"]
+for i in range(20_000):
+    chain += [f"  /p{i}@1.0.0:", "    resolution: {integrity: sha512-x}", "    dependencies:", f"      p{i + 1}: 1.0.0"]
+case("pnpm-chain-20k", {"pnpm-lock.yaml": "\n".join(chain) + "\n"}, ["{dir}", "--format", "json"], [0], seconds=20)
+lock = {"lockfileVersion": 3, "packages": {"": {"dependencies": {"p0": "1.0.0"}}}}
+for i in range(20_000):
+    lock["packages"][f"node_modules/p{i}"] = {"version": "1.0.0", "dependencies": {f"p{i + 1}": "1.0.0"}}
+case("package-lock-chain-20k", {"package-lock.json": json.dumps(lock)}, ["{dir}", "--format", "json"], [0], seconds=20)
 pipfile = {"_meta": {}, "default": {f"pkg{i}": {"version": f"==1.0.{i}"} for i in range(40_000)}, "develop": {}}
 case("pipfile-40k", {"Pipfile.lock": json.dumps(pipfile, indent=4)}, ["{dir}"], [0], seconds=20)
 case("pep503-1mb-name", {"requirements.txt": "A_." * 350_000 + "b==1.0\n"}, ["{dir}"], [0, 2], seconds=15)
