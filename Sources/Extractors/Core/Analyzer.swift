@@ -72,13 +72,39 @@ extension Analyzer {
 /// it, on all cores; a file or extractor that fails is one error naming the file.
 public struct PackageExtractors: Analyzer {
     public let extractors: [any Extractor]
+    /// The extractors' path endings (lowercased) by their last byte, each with its extractor.
+    private let endings: [[(ending: String, extractor: Int)]]
+    /// Extractors that promise no ending: asked about every path.
+    private let askedAlways: [Int]
 
     public init(_ extractors: [any Extractor]) {
         self.extractors = extractors
+        var endings = [[(ending: String, extractor: Int)]](repeating: [], count: 128)
+        var askedAlways: [Int] = []
+        for (index, extractor) in extractors.enumerated() {
+            for ending in extractor.pathEndings {
+                let lowercased = String(decoding: ending.utf8.map(PackageExtractors.lowercased), as: UTF8.self)
+                if let last = lowercased.utf8.last, last < 128 {
+                    endings[Int(last)].append((lowercased, index))
+                } else {
+                    askedAlways.append(index)
+                }
+            }
+            if extractor.pathEndings.isEmpty { askedAlways.append(index) }
+        }
+        self.endings = endings
+        self.askedAlways = askedAlways
     }
 
     public func wants(_ entry: EntryInfo) -> Bool {
-        extractors.contains { $0.fileRequired(entry.path) }
+        let path = entry.path
+        if askedAlways.contains(where: { extractors[$0].fileRequired(path) }) { return true }
+        guard let last = path.utf8.last.map(PackageExtractors.lowercased), last < 128 else { return false }
+        return endings[Int(last)].contains { path.hasSuffixIgnoringASCIICase($0.ending) && extractors[$0.extractor].fileRequired(path) }
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     public func analyze(_ container: Container) -> Extraction {

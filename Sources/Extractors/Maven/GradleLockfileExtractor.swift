@@ -7,6 +7,8 @@ public struct GradleLockfileExtractor: Extractor {
     public let id = ExtractorID.gradleLockfile
     public init() {}
 
+    public let pathEndings = ["gradle.lockfile"]
+
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         return base == "gradle.lockfile" || base == "buildscript-gradle.lockfile"

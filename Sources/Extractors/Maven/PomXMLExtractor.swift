@@ -15,6 +15,8 @@ public struct PomXMLExtractor: Extractor {
 
     static let maxParents = 16
 
+    public let pathEndings = ["pom.xml", ".pom"]
+
     public func fileRequired(_ path: String) -> Bool {
         // The copies Maven puts in jars (META-INF/maven/**/pom.xml) describe the jar's own build;
         // the jar's pom.properties already says what it is.

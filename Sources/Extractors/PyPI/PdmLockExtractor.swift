@@ -6,6 +6,8 @@ public struct PdmLockExtractor: Extractor {
     public let id = ExtractorID.pdmLock
     public init() {}
 
+    public let pathEndings = ["pdm.lock"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "pdm.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

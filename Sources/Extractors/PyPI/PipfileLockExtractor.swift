@@ -6,6 +6,8 @@ public struct PipfileLockExtractor: Extractor {
     public let id = ExtractorID.pipfileLock
     public init() {}
 
+    public let pathEndings = ["Pipfile.lock"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "Pipfile.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -6,6 +6,8 @@ public struct PoetryLockExtractor: Extractor {
     public let id = ExtractorID.poetryLock
     public init() {}
 
+    public let pathEndings = ["poetry.lock"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "poetry.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -6,6 +6,8 @@ public struct PylockExtractor: Extractor {
     public let id = ExtractorID.pylock
     public init() {}
 
+    public let pathEndings = [".toml"]
+
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         return base == "pylock.toml" || (base.hasPrefixBytes("pylock.") && base.hasSuffixBytes(".toml"))

@@ -7,6 +7,8 @@ public struct PythonMetadataExtractor: Extractor {
     public let id = ExtractorID.pythonMetadata
     public init() {}
 
+    public let pathEndings = [".dist-info/METADATA", ".egg-info/PKG-INFO", ".egg-info"]
+
     public func fileRequired(_ path: String) -> Bool {
         if path.hasSuffixBytes(".dist-info/METADATA") || path.hasSuffixBytes(".egg-info/PKG-INFO") { return true }
         return path.hasSuffixBytes(".egg-info")

@@ -12,6 +12,8 @@ public struct RequirementsExtractor: Extractor {
     public let id = ExtractorID.requirements
     public init() {}
 
+    public let pathEndings = [".txt"]
+
     public func fileRequired(_ path: String) -> Bool {
         guard path.hasSuffixBytes(".txt") || path.hasSuffixBytes(".TXT") else { return false }
         let base = PathName.base(path).lowercased()

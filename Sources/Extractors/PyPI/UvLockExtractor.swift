@@ -6,6 +6,8 @@ public struct UvLockExtractor: Extractor {
     public let id = ExtractorID.uvLock
     public init() {}
 
+    public let pathEndings = ["uv.lock"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "uv.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

@@ -8,6 +8,8 @@ public struct CycloneDXSBOMExtractor: Extractor {
     public let id = ExtractorID.cycloneDXSBOM
     public init() {}
 
+    public let pathEndings = [".json"]
+
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         return base.hasSuffixIgnoringASCIICase(".cdx.json") || base.hasSuffixIgnoringASCIICase("cyclonedx.json")

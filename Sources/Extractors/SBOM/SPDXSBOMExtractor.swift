@@ -9,6 +9,8 @@ public struct SPDXSBOMExtractor: Extractor {
     public let id = ExtractorID.spdxSBOM
     public init() {}
 
+    public let pathEndings = [".json"]
+
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         return base.hasSuffixIgnoringASCIICase("spdx.json") || SBOMSupport.isGenericSBOMName(base)

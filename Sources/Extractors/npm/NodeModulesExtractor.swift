@@ -6,6 +6,8 @@ public struct NodeModulesExtractor: Extractor {
     public let id = ExtractorID.nodeModules
     public init() {}
 
+    public let pathEndings = ["/package.json"]
+
     public func fileRequired(_ path: String) -> Bool {
         guard path.hasSuffixBytes("/package.json") else { return false }
         let parts = PathName.components(path)

@@ -6,6 +6,8 @@ public struct PackageLockExtractor: Extractor {
     public let id = ExtractorID.packageLock
     public init() {}
 
+    public let pathEndings = ["package-lock.json", "npm-shrinkwrap.json"]
+
     public func fileRequired(_ path: String) -> Bool {
         let base = PathName.base(path)
         if base == "package-lock.json" || base == "npm-shrinkwrap.json" { return true }

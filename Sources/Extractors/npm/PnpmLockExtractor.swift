@@ -7,6 +7,8 @@ public struct PnpmLockExtractor: Extractor {
     public let id = ExtractorID.pnpmLock
     public init() {}
 
+    public let pathEndings = ["pnpm-lock.yaml"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "pnpm-lock.yaml" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {

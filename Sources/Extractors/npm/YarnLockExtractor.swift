@@ -7,6 +7,8 @@ public struct YarnLockExtractor: Extractor {
     public let id = ExtractorID.yarnLock
     public init() {}
 
+    public let pathEndings = ["yarn.lock"]
+
     public func fileRequired(_ path: String) -> Bool { PathName.base(path) == "yarn.lock" }
 
     public func extract(_ input: ExtractorInput) throws -> Extraction {
