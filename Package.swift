@@ -111,7 +111,7 @@ let package = Package(
         // `swift run -c release fnaudit-bench`: prints throughput figures (never a timed unit test).
         .executableTarget(
             name: "fnaudit-bench",
-            dependencies: ["FnauditModel", "FnauditVersioning"],
+            dependencies: ["FnauditModel", "FnauditVersioning", "FnauditExtractors"],
             path: "Sources/Benchmarks"
         ),
 

@@ -19,12 +19,20 @@ public enum PackageMerger {
             // Each sighting's first location found once, not at every comparison.
             members = members.map { ($0, firstLocation(packages[$0])) }.sorted { $0.1 < $1.1 }.map(\.0)
             var merged = packages[members[0]]
-            var seenLocations = Set(merged.locations)
+            // Copies of one lockfile give each sighting one location, and sorted by it they are usually
+            // strictly increasing: then they are already sorted and distinct, with no set to build.
+            let oneEach = members.allSatisfy { packages[$0].locations.count == 1 }
+            let increasing = oneEach && zip(members, members.dropFirst()).allSatisfy { packages[$0].locations[0] < packages[$1].locations[0] }
+            var seenLocations = increasing ? [] : Set(merged.locations)
             var paths = Set(merged.dependencyPaths)
             for index in members.dropFirst() {
                 // Read in place: copying each sighting whole cost a retain per field.
-                for location in packages[index].locations where seenLocations.insert(location).inserted {
-                    merged.locations.append(location)
+                if increasing {
+                    merged.locations.append(packages[index].locations[0])
+                } else {
+                    for location in packages[index].locations where seenLocations.insert(location).inserted {
+                        merged.locations.append(location)
+                    }
                 }
                 // Dev only if every sighting is dev: one production use makes it production.
                 merged.isDev = merged.isDev && packages[index].isDev
@@ -37,7 +45,7 @@ public enum PackageMerger {
                 // Another copy of the same lockfile gives the same paths: one comparison, no hashing.
                 if packages[index].dependencyPaths != merged.dependencyPaths { paths.formUnion(packages[index].dependencyPaths) }
             }
-            merged.locations.sort()
+            if !increasing { merged.locations.sort() }
             merged.extractors.sort { $0.id < $1.id }
             merged.licenses.sort()
             // The five shortest chains of all sightings, ties in name order.

@@ -52,6 +52,17 @@ final class PnpmReaderAgreementTests: XCTestCase {
         }
     }
 
+    /// Found by fuzz target pnpm-reader: brackets inside plain scalars count towards the nesting limit
+    /// of the general path, which refuses such a file; the reader must not read it instead.
+    func testItDeclinesWhatTheGeneralPathsLimitsRefuse() {
+        let unbalanced = "lockfileVersion: 5.4\npackages:\n  /a/1.0.0" + String(repeating: "{", count: 130) + ":\n    dev: false\n"
+        XCTAssertThrowsError(try DocumentLimits.checkYAML(Array(unbalanced.utf8)))
+        XCTAssertNil(PnpmLockReader.tree(Array(unbalanced.utf8)))
+        // A bracket left open past its line is left to the general parser too.
+        XCTAssertNil(PnpmLockReader.tree(Array("lockfileVersion: 5.4\npackages:\n  /a/1.0.0{:\n    dev: false\n".utf8)))
+        XCTAssertNotNil(PnpmLockReader.tree(Array("lockfileVersion: 5.4\npackages:\n  /a/1.0.0{}:\n    dev: false\n".utf8)))
+    }
+
     func testItDeclinesWhatIsOutsideItsSubset() {
         for text in ["a: &x 1\nb: *x\n", "a: |\n  text\n", "# comment\na: 1\n", "a: 'multi\n  line'\n", "a: b\na: c\n",
                      "a:\n- x\n", "a: \"esc\\n\"\n", "a:\n  b: 1\n c: 2\n", "a: 1\n\tb: 2\n", "- a\n", "a: b: c\n", "a: !tag x\n"] {

@@ -240,30 +240,36 @@ public enum DocumentLimits {
                         j += 2
                     }
                 }
-                var quote: UInt8? = nil
-                for b in content {
-                    if let q = quote {
-                        if b == q { quote = nil }
-                        continue
-                    }
-                    switch b {
-                    case 0x22, 0x27: quote = b
-                    case 0x23: break
-                    case 0x5B, 0x7B: flow += 1
-                    case 0x5D, 0x7D: flow = max(0, flow - 1)
-                    case 0x2C: separators += 1
-                    default: break
-                    }
-                    if b == 0x23 { break }
-                    if flow + indents.count > maxNesting { break }
-                }
-                if flow + indents.count > maxNesting {
+                guard yamlFlow(content, levels: indents.count, flow: &flow, separators: &separators) else {
                     throw ExtractionError("not read: YAML nested deeper than \(maxNesting) levels at line \(line)")
                 }
             }
             try checkValueCount(separators + line * 2, "YAML")
             return min(maxValues, 2 * (separators + line * 2) + 100_000)
         }
+    }
+
+    /// One line's flow brackets as `checkYAML` counts them (outside quotes, up to a `#`), updating
+    /// `flow` and `separators`: whether the line stays within `maxNesting` with `levels` block levels
+    /// open. Shared with pnpm's line reader, which must decline whatever this check refuses.
+    static func yamlFlow<Line: Collection<UInt8>>(_ content: Line, levels: Int, flow: inout Int, separators: inout Int) -> Bool {
+        var quote: UInt8? = nil
+        for b in content {
+            if let q = quote {
+                if b == q { quote = nil }
+                continue
+            }
+            switch b {
+            case 0x22, 0x27: quote = b
+            case 0x23: return true
+            case 0x5B, 0x7B: flow += 1
+            case 0x5D, 0x7D: flow = max(0, flow - 1)
+            case 0x2C: separators += 1
+            default: break
+            }
+            if flow + levels > maxNesting { return false }
+        }
+        return flow + levels <= maxNesting
     }
 
     private static func checkSize(_ bytes: [UInt8], _ format: String) throws {

@@ -189,8 +189,6 @@ public enum PnpmLockReader {
             if let open = pending {
                 pending = nil
                 if indent > open.indent {
-                    // As checkYAML counts: column 0, a `- `, a flow level.
-                    guard stack.count + 3 <= DocumentLimits.maxNesting else { return false }
                     stack.append(Frame(indent: indent, isSequence: isItem))
                     events.open(open.key, sequence: isItem)
                 } else {
@@ -206,6 +204,11 @@ public enum PnpmLockReader {
                 // The root mapping's entries start at column 0.
                 guard indent == 0 else { return false }
             }
+            // Brackets count as `checkYAML` counts them, even inside plain scalars (`a{b`): one that
+            // stays open past its line, or nesting beyond the limit, declines. Block levels open are at
+            // most the frames and a `- ` (checkYAML counts column 0 where this counts the root frame).
+            var flow = 0, commas = 0
+            guard DocumentLimits.yamlFlow(content, levels: stack.count + 1, flow: &flow, separators: &commas), flow == 0 else { return false }
             if top.isSequence {
                 guard isItem, content.count > 2, let item = scalar(content.dropFirst(2), flow: false) else { return false }
                 events.item(item)
