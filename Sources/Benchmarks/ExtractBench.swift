@@ -39,8 +39,8 @@ enum ExtractBench {
                 }
                 best = min(best, Double(elapsed) / 1_000 / Double(runs))
             }
-            print(String(format: "%-40@ %5d %10d %15.1f %6.0f", String(name.suffix(40)) as NSString, bytes.count / 1000, packages, best,
-                         Double(bytes.count) / best))
+            let label = String(file.suffix(40)).padding(toLength: 40, withPad: " ", startingAt: 0)
+            print(label + String(format: " %5d %10d %15.1f %6.0f", bytes.count / 1000, packages, best, Double(bytes.count) / best))
         }
     }
 }

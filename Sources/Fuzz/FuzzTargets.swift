@@ -77,7 +77,10 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             let (extractor, path) = FuzzTarget.tomlExtractors[Int(selector) % FuzzTarget.tomlExtractors.count]
             extract(extractor, path, body)
         case .pythonMetadata: extract(PythonMetadataExtractor(), "pkg-1.0.dist-info/METADATA", bytes)
-        case .pomXML: extract(PomXMLExtractor(), "pom.xml", bytes)
+        case .pomXML:
+            // POMs' plain XML reader must give XMLParser's tree whenever it reads a file (a disagreement traps).
+            if PomXMLExtractor.xmlReadersAgree(bytes) == false { fatalError("plain XML reader and XMLParser disagree") }
+            extract(PomXMLExtractor(), "pom.xml", bytes)
         case .gradleLockfile: extract(GradleLockfileExtractor(), "gradle.lockfile", bytes)
         case .policyConfig: policyConfig(bytes)
         case .archive: archive(bytes)

@@ -4,6 +4,10 @@ import FnauditModel
 /// Monorepos hold many byte-identical copies of the same large lockfile: within one run each is
 /// parsed once and the result is moved to each copy's location.
 ///
+/// A file's bytes and result are kept from the second file of its size and sampled hash on: most
+/// files have no copy, and holding every large file's bytes kept the allocator from reusing them
+/// (page faults were a third of a run over distinct lockfiles).
+///
 /// Only results that depend on the bytes alone are kept: the extraction read no sibling (parent
 /// POMs, `-r` includes, the package.json beside a yarn.lock), no message or note names the file's
 /// path, and it found nothing but packages and issues. A hit compares the bytes in full, so a
@@ -14,6 +18,8 @@ final class ExtractionCache: @unchecked Sendable {
     private let maxBytes: Int
     private var held = 0
     private var entries: [Key: [(contents: [UInt8], base: Location, result: Extraction)]] = [:]
+    /// Keys of files seen once: a second file with one of them may be a copy, and is kept.
+    private var seen = Set<Key>()
     private let lock = NSLock()
 
     private struct Key: Hashable {
@@ -34,10 +40,12 @@ final class ExtractionCache: @unchecked Sendable {
         let key = Key(extractors: extractors.map(\.id.displayName), count: input.contents.count, hash: ExtractionCache.sample(input.contents))
         lock.lock()
         let candidates = entries[key] ?? []
+        let first = seen.insert(key).inserted
         lock.unlock()
         if let hit = candidates.first(where: { $0.contents == input.contents }) {
             return ExtractionCache.move(hit.result, from: hit.base, to: input.location)
         }
+        if first { return extract(input) }
         let watched = WatchedSiblings(input.siblings)
         var watchedInput = input
         watchedInput.siblings = watched

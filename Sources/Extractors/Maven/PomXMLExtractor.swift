@@ -17,6 +17,9 @@ public struct PomXMLExtractor: Extractor {
 
     public let pathEndings = ["pom.xml", ".pom"]
 
+    /// For tests and fuzzing: whether POMs' plain XML reader gives XMLParser's tree; nil when it declines the file.
+    public static func xmlReadersAgree(_ bytes: [UInt8]) -> Bool? { XMLTreeNode.readersAgree(bytes) }
+
     public func fileRequired(_ path: String) -> Bool {
         // The copies Maven puts in jars (META-INF/maven/**/pom.xml) describe the jar's own build;
         // the jar's pom.properties already says what it is.
@@ -107,7 +110,7 @@ public struct PomXMLExtractor: Extractor {
         }
         // Dependencies: the project's own plus inherited ones, the nearest declaration winning.
         var seen: Set<String> = []
-        let lines = LineLocator(input.contents)
+        var lines: LineLocator?   // only inherited dependencies are looked up by text
         for (depth, model) in chain.enumerated() {
             for dependency in model.dependencies {
                 guard let rawGroup = dependency.groupID, let rawArtifact = dependency.artifactID else { continue }
@@ -118,7 +121,11 @@ public struct PomXMLExtractor: Extractor {
                 let scope = (dependency.scope ?? managedEntry?.scope).map(resolver.resolve) ?? "compile"
                 if scope == "import" { continue }
                 let isDev = scope == "test" || scope == "provided"
-                let line = depth == 0 ? dependency.line : lines.line(of: "<artifactId>\(rawArtifact)</artifactId>")
+                var line: Int? = dependency.line
+                if depth > 0 {
+                    if lines == nil { lines = LineLocator(input.contents) }
+                    line = lines?.line(of: "<artifactId>\(rawArtifact)</artifactId>")
+                }
                 let location = input.location(line: line)
                 guard let rawVersion = dependency.version ?? managedEntry?.version else {
                     result.packages.append(Package(ecosystem: .maven, name: name, version: "", versionKind: .unresolved,
@@ -174,7 +181,8 @@ struct PropertyResolver {
     func resolve(_ text: String) -> String {
         var current = text
         for _ in 0..<10 {
-            guard current.contains("${") else { return current }
+            // Most values hold no property: said on the bytes, without Foundation's search.
+            guard current.containsBytes("${") else { return current }
             var output = ""
             var rest = Substring(current)
             var changed = false

@@ -26,6 +26,23 @@ final class XMLTreeNode {
     }
 
     static func parse(_ bytes: [UInt8]) throws -> XMLTreeNode {
+        if let plain = PlainXMLReader.read(bytes) { return plain }
+        return try parsedByXMLParser(bytes)
+    }
+
+    /// For tests and fuzzing: whether the plain reader gives XMLParser's tree; nil when it declines.
+    static func readersAgree(_ bytes: [UInt8]) -> Bool? {
+        guard let plain = PlainXMLReader.read(bytes) else { return nil }
+        guard let general = try? parsedByXMLParser(bytes) else { return false }
+        var pairs = [(plain, general)]
+        while let (a, b) = pairs.popLast() {
+            guard a.name == b.name, a.line == b.line, a.text == b.text, a.children.count == b.children.count else { return false }
+            pairs += zip(a.children, b.children)
+        }
+        return true
+    }
+
+    private static func parsedByXMLParser(_ bytes: [UInt8]) throws -> XMLTreeNode {
         let parser = XMLParser(data: Data(try XMLTreeNode.safeForParser(bytes)))
         parser.shouldResolveExternalEntities = false
         let builder = Builder(parser: parser)
