@@ -28,7 +28,8 @@ parser.add_argument("--no-build", action="store_true")
 parser.add_argument("--corpus", default=os.path.join(root, "..", "shared", "corpus", "lockfiles"))
 parser.add_argument("--skip-tree", action="store_true")
 parser.add_argument("--skip-lockfiles", action="store_true")
-parser.add_argument("--copies", type=int, default=10, help="copies of each lockfile per scan (amortises process start)")
+parser.add_argument("--copies", type=int, default=50,
+                    help="copies of each lockfile per scan (amortises process start; sub-millisecond files need many)")
 args = parser.parse_args()
 
 binary = args.bin
