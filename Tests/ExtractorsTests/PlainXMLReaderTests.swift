@@ -28,6 +28,7 @@ final class PlainXMLReaderTests: XCTestCase {
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<project xmlns=\"http://maven.apache.org/POM/4.0.0\"\n  xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n  xsi:schemaLocation=\"a b\">\n  <v>1 &amp; 2 &#65;&#x42;</v><e/><f a='1'\n/>\n</project>\n",
             "<a>x<!-- c -->y<![CDATA[<z>]]>\n  <b>  t  </b>\n</a>",
             "<!-- lead -->\n<a\n>\n<b>é ü</b></a>\n<!-- trail -->\n",
+            "<?xml version='1.0' standalone='yes' ?>\n<a/>",
         ]
         for text in documents {
             XCTAssertEqual(PomXMLExtractor.xmlReadersAgree(Array(text.utf8)), true, text)
@@ -37,7 +38,8 @@ final class PlainXMLReaderTests: XCTestCase {
     func testMalformedDocumentsAreLeftToXMLParser() throws {
         // Each must not be read by the plain reader: XMLParser refuses it, or reads it in ways the subset leaves out.
         for text in ["<a><b></a></b>", "<a>&nbsp;</a>", "<a>x</a><b/>", "<a b='1' b='2'/>", "<a>]]></a>", "<a\u{0001}/>", "<p:a/>",
-                     "<a x:y='1'/>", "<!DOCTYPE a><a/>", "<?pi x?><a/>", "<a>\r\n</a>", "<a>&#0;</a>", "<a><!-- a -- b --></a>", "<1a/>"] {
+                     "<a x:y='1'/>", "<!DOCTYPE a><a/>", "<?xml version=\"1.0\" encoding%\"UTF-8\"?><a/>",
+                     "<?xml version=\"1.0\" encoding=\"UTF`8\"?><a/>", "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>", "<?pi x?><a/>", "<a>\r\n</a>", "<a>&#0;</a>", "<a><!-- a -- b --></a>", "<1a/>"] {
             XCTAssertNil(PomXMLExtractor.xmlReadersAgree(Array(text.utf8)), text)
         }
     }
