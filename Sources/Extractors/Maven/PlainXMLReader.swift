@@ -270,7 +270,8 @@ struct PlainXMLReader {
                 at += closed ? 2 : 1
                 break
             }
-            guard at > before, let (attributePrefix, attribute) = name(),
+            // A POM's tags hold a few attributes; many are XMLParser's (the duplicate search is quadratic).
+            guard at > before, attributes.count < 32, let (attributePrefix, attribute) = name(),
                   !attributes.contains(where: { $0.elementsEqual(attribute) }) else { return nil }
             attributes.append(attribute)
             skipSpaces()
