@@ -61,6 +61,12 @@ final class PnpmReaderAgreementTests: XCTestCase {
         // A bracket left open past its line is left to the general parser too.
         XCTAssertNil(PnpmLockReader.tree(Array("lockfileVersion: 5.4\npackages:\n  /a/1.0.0{:\n    dev: false\n".utf8)))
         XCTAssertNotNil(PnpmLockReader.tree(Array("lockfileVersion: 5.4\npackages:\n  /a/1.0.0{}:\n    dev: false\n".utf8)))
+        // YAML's implicit keys are at most 1024 characters: libyaml refuses a longer one.
+        let long = String(repeating: "k", count: 1_100)
+        for text in ["\(long): 1\n", "a: {\(long): 1}\n", "'\(long)': 1\n"] {
+            XCTAssertThrowsError(try StructuredDocument.yaml(Array(text.utf8)))
+            XCTAssertNil(PnpmLockReader.tree(Array(text.utf8)))
+        }
     }
 
     func testItDeclinesWhatIsOutsideItsSubset() {

@@ -278,11 +278,16 @@ public enum PnpmLockReader {
         }
     }
 
+    /// YAML allows an implicit key of at most 1024 characters (libyaml refuses a longer one): in
+    /// bytes, fewer than that is surely within (found by fuzz target pnpm-reader).
+    private static let longestKey = 1000
+
     /// `key:` or `key: rest` at the start of `content`: the key's text and what follows the colon.
     private static func mappingKey(_ content: ArraySlice<UInt8>) -> (String, ArraySlice<UInt8>)? {
         guard let first = content.first else { return nil }
         if first == UInt8(ascii: "'") || first == UInt8(ascii: "\"") {
             guard let (key, after) = quoted(content), after.first == UInt8(ascii: ":"),
+                  after.startIndex - content.startIndex < longestKey,
                   after.count == 1 || after[after.startIndex + 1] == 0x20 else { return nil }
             return (key, after.dropFirst())
         }
@@ -290,6 +295,7 @@ public enum PnpmLockReader {
         var i = content.startIndex
         while i < content.endIndex {
             if content[i] == UInt8(ascii: ":"), i + 1 == content.endIndex || content[i + 1] == 0x20 {
+                guard i - content.startIndex < longestKey else { return nil }
                 let key = content[content.startIndex..<i]
                 guard let last = key.last, last != 0x20, !contains(key, 0x20, 0x23) else { return nil }
                 return (String(decoding: key, as: UTF8.self), content[(i + 1)...])
@@ -361,6 +367,7 @@ public enum PnpmLockReader {
         var keys = Keys()
         let complete = flowItems(text, close: UInt8(ascii: "}")) { rest in
             guard let (key, after) = flowItem(rest, key: true), after.first == UInt8(ascii: ":"),
+                  after.startIndex - rest.startIndex < longestKey,
                   after.count > 1, after[after.startIndex + 1] == 0x20, keys.insert(key) else { return nil }
             guard let (value, next) = flowItem(after.dropFirst().drop { $0 == 0x20 }, key: false) else { return nil }
             pairs.append((key, value))
