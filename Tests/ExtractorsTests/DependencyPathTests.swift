@@ -60,6 +60,24 @@ final class DependencyPathTests: XCTestCase {
         XCTAssertTrue(found.allSatisfy { $0.dependencyPaths.allSatisfy { $0.count <= 32 } })
     }
 
+    /// Found in review: an elided path already kept did not end the walk, which then tried every
+    /// combination of parents below the cut (a dependency listed twice doubles them at each level).
+    func testTheWalkEndsAfterItsLimitWhateverTheNames() throws {
+        var lines = ["lockfileVersion: '6.0'", "dependencies:", "  p0:", "    specifier: 1.0.0", "    version: 1.0.0", "packages:"]
+        for i in 0..<60 {
+            lines.append("  /p\(i)@1.0.0:")
+            lines += ["    dependencies: {p\(i + 1): 1.0.0}", "    optionalDependencies: {p\(i + 1): 1.0.0}"]
+        }
+        lines.append("  /p60@1.0.0: {}")
+        let bytes = Array((lines.joined(separator: "\n") + "\n").utf8)
+        let started = Date()
+        let found = try PnpmLockExtractor().extract(ExtractorInput(path: "pnpm-lock.yaml", location: Location(path: "pnpm-lock.yaml"),
+                                                                   contents: bytes, siblings: NoSiblings())).packages
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5)
+        XCTAssertEqual(found.count, 61)
+        XCTAssertTrue(found.allSatisfy { $0.dependencyPaths.count <= 5 && $0.dependencyPaths.allSatisfy { $0.count <= 32 } })
+    }
+
     func testPnpmV9() throws {
         assertPathsAreConsistent(try packages("pnpm-v9/real", as: "pnpm-lock.yaml", PnpmLockExtractor()), "pnpm v9")
     }

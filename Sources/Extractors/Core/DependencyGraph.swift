@@ -63,7 +63,7 @@ struct DependencyGraph {
 
         /// The longest path written out in full. A longer one (a chain no real project has, but a
         /// lockfile can state: every package's whole path made a 2 MB lock take 18 GB) keeps its direct
-        /// dependency, then `…`, then the last hops to the package.
+        /// dependency, then `…`, then the last 30 packages up to this one.
         static let maxLength = 32
         static let elision = "…"
 
@@ -86,9 +86,9 @@ struct DependencyGraph {
                     result.append(chain.reversed().map { names[$0] })
                 } else if chain.count >= ShortestPaths.maxLength - 2, chain.count + distance[at] > ShortestPaths.maxLength {
                     // The rest does not fit: the direct dependency that reaches `at`, the elision, then the chain.
+                    // Every leaf of the walk counts, so it ends after `limit` of them whatever the names.
                     let root = names.indices.contains(rootOf[at]) ? names[rootOf[at]] : ShortestPaths.elision
-                    let path = [root, ShortestPaths.elision] + chain.reversed().map { names[$0] }
-                    if !result.contains(path) { result.append(path) }
+                    result.append([root, ShortestPaths.elision] + chain.reversed().map { names[$0] })
                 } else if tried[level] < before.count {
                     tried[level] += 1
                     chain.append(before[tried[level] - 1])

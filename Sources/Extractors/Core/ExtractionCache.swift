@@ -1,8 +1,8 @@
 import Foundation
 import FnauditModel
 
-/// Monorepos hold many byte-identical copies of the same large lockfile: within one run each is
-/// parsed once and the result is moved to each copy's location.
+/// Monorepos hold many byte-identical copies of the same large lockfile: within one run it is
+/// parsed at most twice and the result is moved to each other copy's location.
 ///
 /// A file's bytes and result are kept from the second file of its size and sampled hash on: most
 /// files have no copy, and holding every large file's bytes kept the allocator from reusing them
@@ -53,7 +53,9 @@ final class ExtractionCache: @unchecked Sendable {
         guard !watched.wasUsed, ExtractionCache.dependsOnBytesAlone(result, path: input.path) else { return result }
         lock.lock()
         defer { lock.unlock() }
-        if held + input.contents.count <= maxBytes {
+        // A few files per key: same-size files that differ only between the samples are parsed each, not
+        // compared with a growing list.
+        if held + input.contents.count <= maxBytes, (entries[key]?.count ?? 0) < 4 {
             held += input.contents.count
             entries[key, default: []].append((input.contents, input.location, result))
         }

@@ -28,8 +28,12 @@ struct PlainXMLReader {
 
     /// The tree, or nil when the document is outside this subset.
     static func read(_ bytes: [UInt8]) -> XMLTreeNode? {
-        // XMLTreeNode refuses entity declarations anywhere, before parsing: that is its answer to give.
-        guard String(validating: bytes, as: UTF8.self) != nil, !ByteSearch.contains(bytes, Array("<!ENTITY".utf8)) else { return nil }
+        // XMLTreeNode refuses entity declarations anywhere, before parsing, and drops every `<?…?>` but the
+        // declaration, even inside comments and CDATA: files with either are its to read. Past libxml2's
+        // limits without XML_PARSE_HUGE (10 MB of text) XMLParser refuses, so such files are its too.
+        guard bytes.count < 10_000_000, String(validating: bytes, as: UTF8.self) != nil,
+              !ByteSearch.contains(bytes, Array("<!ENTITY".utf8)),
+              bytes.withUnsafeBufferPointer({ ByteSearch.find("<?", in: $0, from: 1) == nil }) else { return nil }
         return bytes.withUnsafeBufferPointer { buffer in
             var reader = PlainXMLReader(buffer)
             return reader.document()
@@ -55,9 +59,10 @@ struct PlainXMLReader {
 
     private static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A }
 
-    /// Characters XML allows as they are: no control character but tab and line feed (CR is
-    /// normalised by XML parsers, so it declines), no U+FFFE or U+FFFF.
-    private func allowed(_ b: UInt8) -> Bool {
+    /// Whether the character at `at` is one XML allows as it is: no control character but tab and line
+    /// feed (CR is normalised by XML parsers, so it declines), no U+FFFE or U+FFFF.
+    private func allowedHere() -> Bool {
+        guard let b = current else { return false }
         if b < 0x20 { return b == 0x09 || b == 0x0A }
         if b == 0xEF, at + 2 < bytes.count, bytes[at + 1] == 0xBF, bytes[at + 2] >= 0xBE { return false }
         return true
@@ -75,7 +80,7 @@ struct PlainXMLReader {
         let start = at
         guard let first = current, PlainXMLReader.isNameStart(first) else { return nil }
         var colon: Int?
-        while let b = current {
+        while let b = current, at - start < 1000 {   // libxml2 refuses names past 50,000 bytes; POMs' are short
             if b == 0x3A {
                 guard colon == nil, at + 1 < bytes.count, PlainXMLReader.isNameStart(bytes[at + 1]) else { return nil }
                 colon = at
@@ -84,6 +89,7 @@ struct PlainXMLReader {
             }
             at += 1
         }
+        guard at - start < 1000 else { return nil }
         let whole = ArraySlice(bytes[start..<at])
         return (colon.map { ArraySlice(bytes[start..<$0]) }, whole)
     }
@@ -124,7 +130,7 @@ struct PlainXMLReader {
                 at += 3
                 return true
             }
-            guard allowed(b) else { return false }
+            guard allowedHere() else { return false }
             if b == 0x0A { line += 1 }
             at += 1
         }
@@ -167,7 +173,7 @@ struct PlainXMLReader {
                     guard !stack.isEmpty else { return nil }
                     at += 9
                     while true {
-                        guard let c = current, allowed(c) else { return nil }
+                        guard let c = current, allowedHere() else { return nil }
                         if c == 0x5D, starts("]]>") { break }
                         if c == 0x0A { line += 1 }
                         stack[stack.count - 1].text.append(c)
@@ -198,7 +204,7 @@ struct PlainXMLReader {
                 let start = at
                 while let c = current, c != 0x3C, c != 0x26 {
                     if c < 0x20 || c == 0xEF {
-                        guard allowed(c) else { return nil }
+                        guard allowedHere() else { return nil }
                         if c == 0x0A { line += 1 }
                     } else if c == 0x5D, starts("]]>") {
                         return nil
@@ -283,7 +289,7 @@ struct PlainXMLReader {
             let valueStart = at
             var ignored: [UInt8] = []
             while let c = current, c != quote {
-                guard c != 0x3C, allowed(c) else { return nil }
+                guard c != 0x3C, allowedHere() else { return nil }
                 if c == 0x26 {
                     guard reference(into: &ignored) else { return nil }
                     continue
@@ -297,7 +303,8 @@ struct PlainXMLReader {
             if let attributePrefix {
                 if attributePrefix.elementsEqual("xmlns".utf8) {
                     let declared = attribute.dropFirst(6)
-                    guard !isEmpty, !declared.elementsEqual("xml".utf8), !declared.elementsEqual("xmlns".utf8) else { return nil }
+                    // Declared on the root only (POMs declare `xsi` there), so a use is checked against one list.
+                    guard stack.isEmpty, !isEmpty, !declared.elementsEqual("xml".utf8), !declared.elementsEqual("xmlns".utf8) else { return nil }
                     prefixes.append(declared)
                 } else if !attributePrefix.elementsEqual("xml".utf8) {
                     used.append(attributePrefix)

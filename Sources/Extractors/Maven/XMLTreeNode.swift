@@ -4,7 +4,8 @@ import FnauditModel
 import FoundationXML
 #endif
 
-/// A small element tree with line numbers, built with Foundation's streaming XMLParser.
+/// A small element tree with line numbers, read by `PlainXMLReader` when the document is within its
+/// subset, else built with Foundation's streaming XMLParser.
 /// External entities are never resolved (the parser's default), so a hostile POM cannot read files.
 final class XMLTreeNode {
     let name: String

@@ -247,7 +247,7 @@ public enum PnpmLockReader {
     /// holds a key and a value, a flow collection one more per `,`), or nil.
     private static func plainText(_ bytes: [UInt8]) -> Int? {
         bytes.withUnsafeBufferPointer { bytes -> Int? in
-            var i = 0, lines = 1, commas = 0
+            var i = 0, lines = 2, commas = 0   // checkYAML counts one past the last line
             let count = bytes.count
             while i < count {
                 let b = bytes[i]
@@ -580,13 +580,7 @@ private struct DocumentBuilder: PnpmLockReader.Events {
             case "dev": entry.dev = value == "true"
             default: break
             }
-        case .resolution:
-            switch key {
-            case "repo": entry.repo = value
-            case "tarball": entry.tarball = value
-            case "directory": entry.directory = value
-            default: break
-            }
+        case .resolution: setSource(key, value)
         case .list: list.append(Document.Dependency(name: key, version: value))
         case .dependency:
             if key == "version" { dependencyVersion = value }
@@ -611,17 +605,20 @@ private struct DocumentBuilder: PnpmLockReader.Events {
             if let version = pairs.first(where: { $0.0 == "version" })?.1 { list.append(Document.Dependency(name: key, version: version)) }
         default:
             if case .package = contexts.last, key == "resolution" {
-                for (field, value) in pairs {
-                    switch field {
-                    case "repo": entry.repo = value
-                    case "tarball": entry.tarball = value
-                    case "directory": entry.directory = value
-                    default: break
-                    }
-                }
+                for (field, value) in pairs { setSource(field, value) }
             } else if atListOwner, let kind = Self.listKind(key) {
                 setList(kind, Self.dependencies(pairs))
             }
+        }
+    }
+
+    /// A `resolution` field that names where a package comes from other than the registry.
+    private mutating func setSource(_ field: String, _ value: String) {
+        switch field {
+        case "repo": entry.repo = value
+        case "tarball": entry.tarball = value
+        case "directory": entry.directory = value
+        default: break
         }
     }
 
