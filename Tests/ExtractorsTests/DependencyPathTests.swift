@@ -78,6 +78,16 @@ final class DependencyPathTests: XCTestCase {
         XCTAssertTrue(found.allSatisfy { $0.dependencyPaths.count <= 5 && $0.dependencyPaths.allSatisfy { $0.count <= 32 } })
     }
 
+    /// A dependency listed twice by one package (npm `dependencies` and `peerDependencies`, pnpm
+    /// `dependencies` and `optionalDependencies`) is one edge: its paths were written twice.
+    func testADependencyListedTwiceGivesEachPathOnce() throws {
+        let text = "lockfileVersion: '6.0'\ndependencies:\n  a:\n    specifier: 1.0.0\n    version: 1.0.0\npackages:\n"
+            + "  /a@1.0.0:\n    dependencies: {b: 1.0.0}\n    optionalDependencies: {b: 1.0.0}\n  /b@1.0.0: {}\n"
+        let found = try PnpmLockExtractor().extract(ExtractorInput(path: "pnpm-lock.yaml", location: Location(path: "pnpm-lock.yaml"),
+                                                                   contents: Array(text.utf8), siblings: NoSiblings())).packages
+        XCTAssertEqual(found.first { $0.name == "b" }?.dependencyPaths, [["a", "b"]])
+    }
+
     func testPnpmV9() throws {
         assertPathsAreConsistent(try packages("pnpm-v9/real", as: "pnpm-lock.yaml", PnpmLockExtractor()), "pnpm v9")
     }

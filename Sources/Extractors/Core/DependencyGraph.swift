@@ -22,7 +22,9 @@ struct DependencyGraph {
         var number: [String: Int] = [:]
         number.reserveCapacity(nodes.count)
         for (n, node) in nodes.enumerated() { number[node] = n }
-        let children = nodes.map { node in (edges[node] ?? []).compactMap { number[$0] }.sorted() }
+        // Each child once: one listed twice (under `dependencies` and `peerDependencies`, or `optionalDependencies`)
+        // made its parent count twice, and every path through it appear twice.
+        let children = nodes.map { node in Array(Set((edges[node] ?? []).compactMap { number[$0] })).sorted() }
         var distance = [Int](repeating: -1, count: nodes.count)
         var parents = [[Int]](repeating: [], count: nodes.count)
         var rootOf = [Int](repeating: -1, count: nodes.count)   // the direct dependency that reached each first
