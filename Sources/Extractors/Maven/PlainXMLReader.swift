@@ -231,13 +231,7 @@ struct PlainXMLReader {
                 at += 2
                 break
             }
-            guard at > before, let (prefix, name) = name(), prefix == nil else { return false }
-            skipSpaces()
-            guard current == 0x3D else { return false }
-            at += 1
-            skipSpaces()
-            guard let quote = current, quote == 0x22 || quote == 0x27 else { return false }
-            at += 1
+            guard at > before, let (prefix, name) = name(), prefix == nil, let quote = openValue() else { return false }
             let start = at
             while let b = current, b != quote {
                 guard PlainXMLReader.isNameByte(b) else { return false }
@@ -257,6 +251,17 @@ struct PlainXMLReader {
             expected = expected[expected.index(after: position)...]
         }
         return fields.first?.0 == "version"
+    }
+
+    /// After an attribute's name: `=` and the opening quote, spaces allowed around `=`. Gives the quote.
+    private mutating func openValue() -> UInt8? {
+        skipSpaces()
+        guard current == 0x3D else { return nil }
+        at += 1
+        skipSpaces()
+        guard let quote = current, quote == 0x22 || quote == 0x27 else { return nil }
+        at += 1
+        return quote
     }
 
     /// After `<`: the name, attributes, then `>` or `/>` (`closed`). The element's line is where its
@@ -280,12 +285,7 @@ struct PlainXMLReader {
             guard at > before, attributes.count < 32, let (attributePrefix, attribute) = name(),
                   !attributes.contains(where: { $0.elementsEqual(attribute) }) else { return nil }
             attributes.append(attribute)
-            skipSpaces()
-            guard current == 0x3D else { return nil }
-            at += 1
-            skipSpaces()
-            guard let quote = current, quote == 0x22 || quote == 0x27 else { return nil }
-            at += 1
+            guard let quote = openValue() else { return nil }
             let valueStart = at
             var ignored: [UInt8] = []
             while let c = current, c != quote {
