@@ -44,10 +44,17 @@ let package = Package(
             pkgConfig: "libarchive",
             providers: [.apt(["libarchive-dev"])]
         ),
+        // libdeflate (pkg-config: libdeflate): whole-entry inflation and CRC-32 for zips read through their central directory.
+        .systemLibrary(
+            name: "CDeflate",
+            path: "Sources/CDeflate",
+            pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"])]
+        ),
         .target(name: "FnauditModel", path: "Sources/Model"),
         .target(name: "FnauditAdvisory", dependencies: ["FnauditModel"], path: "Sources/Advisory"),
         .target(name: "FnauditVersioning", dependencies: ["FnauditModel"], path: "Sources/Versioning"),
-        .target(name: "FnauditArchive", dependencies: ["CArchive"], path: "Sources/Archive"),
+        .target(name: "FnauditArchive", dependencies: ["CArchive", "CDeflate"], path: "Sources/Archive"),
         .target(
             name: "FnauditExtractors",
             dependencies: ["FnauditModel", "FnauditVersioning", "Yams", "TOMLKit"],
@@ -126,6 +133,7 @@ let package = Package(
 
         // Tests mirror the targets. TestSupport: fixture paths, ../shared, the shipped database, running tools.
         .target(name: "TestSupport", dependencies: ["FnauditAdvisoryDB"], path: "Tests/TestSupport"),
+        .testTarget(name: "ArchiveTests", dependencies: ["FnauditArchive", "TestSupport"], path: "Tests/ArchiveTests"),
         .testTarget(name: "ModelTests", dependencies: ["FnauditModel"], path: "Tests/ModelTests"),
         .testTarget(name: "VersioningTests", dependencies: ["FnauditVersioning", "TestSupport"], path: "Tests/VersioningTests"),
         .testTarget(name: "AdvisoryTests", dependencies: ["FnauditAdvisory", "FnauditArchive", "TestSupport"], path: "Tests/AdvisoryTests"),

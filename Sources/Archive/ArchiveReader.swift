@@ -21,28 +21,21 @@ public struct ArchiveError: Error, CustomStringConvertible, Sendable {
     public var description: String { message }
 }
 
-/// Streams the entries of an archive (zip, jar, tar, tar.gz/bz2/xz/zst, …) with libarchive.
+/// Streams the entries of an archive (zip, jar, tar, tar.gz/bz2/xz/zst, …).
 ///
 /// Nothing is ever written to disk: callers look at each entry's name and either read its
-/// bytes into memory (up to a limit) or move on, and libarchive skips what is not read.
+/// bytes into memory (up to a limit) or move on, and what is not read is skipped. A plain zip is
+/// read through its central directory and inflated by libdeflate (`ZipDirectoryReader`); every
+/// other archive, and any zip outside the plain case, by libarchive.
 public final class ArchiveReader {
-    fileprivate let handle: OpaquePointer
-    /// An in-memory archive, served to libarchive in small reads that are counted.
-    private let memory: MemorySource?
-    private var entryOpen = false
-    private var currentDeclaredSize: Int64?
-    /// One read buffer per reader, reused for every entry.
-    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+    private let reader: any EntryReader
 
     /// Opens a file on disk.
     public init(path: String) throws {
-        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
-        ArchiveReader.enableFormats(a)
-        memory = nil
-        handle = a
-        // On failure the handle is freed by deinit, which runs because every property is set.
-        if archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK {
-            throw ArchiveError(ArchiveReader.errorString(a))
+        if let zip = ZipDirectoryReader.open(path: path) {
+            reader = zip
+        } else {
+            reader = try LibarchiveReader(path: path)
         }
     }
 
@@ -52,13 +45,100 @@ public final class ArchiveReader {
     }
 
     /// Opens an archive held in memory (a nested jar, a layer zip inside a function zip), without a copy.
-    ///
+    public init(entry bytes: EntryBytes) throws {
+        if let zip = ZipDirectoryReader.open(.memory(bytes)) {
+            reader = zip
+        } else {
+            reader = try LibarchiveReader(entry: bytes)
+        }
+    }
+
+    /// The next entry, or nil at the end. Throws when the archive is damaged past this point.
+    public func nextEntry() throws -> ArchiveEntry? { try reader.nextEntry() }
+
+    /// Whether moving past an unread entry still decompresses it: true for a compressed stream
+    /// (tar.gz, tar.bz2, …), false for zip, whose entries are compressed one by one and skipped whole.
+    public var skippingInflates: Bool { reader.skippingInflates }
+
+    /// Reads the current entry into memory, stopping at `limit` bytes, at a compression ratio
+    /// above `maxRatio` (checked once more than 1 MiB has come out), when `budget` says no, or on
+    /// damage (wrong CRC, truncation, encrypted data).
+    public func readEntry(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> [UInt8] {
+        try reader.readEntry(limit: limit, maxRatio: maxRatio, budget: budget)
+    }
+
+    /// The same read into memory the caller then owns as `EntryBytes`, read straight into place:
+    /// a nested archive is opened from it without a copy (a 14 MB jar held once, not twice).
+    public func readEntryBytes(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> EntryBytes {
+        try reader.readEntryBytes(limit: limit, maxRatio: maxRatio, budget: budget)
+    }
+
+    /// Whether a zip's bytes end with an end-of-central-directory record. Without one, libarchive
+    /// reads the local headers in streaming mode and a truncation can go unnoticed.
+    public static func zipHasCentralDirectory(tail: [UInt8]) -> Bool {
+        guard tail.count >= 22 else { return false }
+        var i = tail.count - 22
+        while i >= 0 {
+            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 { return true }
+            i -= 1
+        }
+        return false
+    }
+
+    /// Why reading an entry stopped early.
+    public enum ReadFailure: Error, CustomStringConvertible, Sendable {
+        case tooLarge(limit: Int)
+        case ratio(limit: Int)
+        case budget
+        case damaged(String)
+
+        public var description: String {
+            switch self {
+            case .tooLarge(let limit): return "entry is larger than the \(limit)-byte limit for entries read into memory"
+            case .ratio(let limit): return "entry expands more than \(limit):1 (a compression bomb?); not read"
+            case .budget: return "the scan's total uncompressed-bytes budget is used up"
+            case .damaged(let message): return message
+            }
+        }
+    }
+}
+
+/// What reads one archive's entries for `ArchiveReader`: libarchive, or the zip central-directory reader.
+protocol EntryReader: AnyObject {
+    func nextEntry() throws -> ArchiveEntry?
+    var skippingInflates: Bool { get }
+    func readEntry(limit: Int, maxRatio: Int, budget: (Int) -> Bool) throws -> [UInt8]
+    func readEntryBytes(limit: Int, maxRatio: Int, budget: (Int) -> Bool) throws -> EntryBytes
+}
+
+/// Any archive libarchive reads, streamed entry by entry.
+final class LibarchiveReader: EntryReader {
+    fileprivate let handle: OpaquePointer
+    /// An in-memory archive, served to libarchive in small reads that are counted.
+    private let memory: MemorySource?
+    private var entryOpen = false
+    private var currentDeclaredSize: Int64?
+    /// One read buffer per reader, reused for every entry.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Opens a file on disk.
+    init(path: String) throws {
+        guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
+        LibarchiveReader.enableFormats(a)
+        memory = nil
+        handle = a
+        // On failure the handle is freed by deinit, which runs because every property is set.
+        if archive_read_open_filename(a, path, 64 * 1024) != ARCHIVE_OK {
+            throw ArchiveError(LibarchiveReader.errorString(a))
+        }
+    }
+
     /// Served through read/seek callbacks rather than `archive_read_open_memory`, so that the bytes
     /// each entry really consumes are known: libarchive's own counter does not move while a stored
     /// entry of an in-memory zip is read, which made every stored jar in a fat jar look like a bomb.
-    public init(entry bytes: EntryBytes) throws {
+    init(entry bytes: EntryBytes) throws {
         guard let a = archive_read_new() else { throw ArchiveError("libarchive: out of memory") }
-        ArchiveReader.enableFormats(a)
+        LibarchiveReader.enableFormats(a)
         let source = MemorySource(bytes)
         memory = source
         handle = a
@@ -77,7 +157,7 @@ public final class ArchiveReader {
         }
         // On failure the handle and the source are freed by deinit, which runs because every property is set.
         if archive_read_open1(a) != ARCHIVE_OK {
-            throw ArchiveError(ArchiveReader.errorString(a))
+            throw ArchiveError(LibarchiveReader.errorString(a))
         }
     }
 
@@ -105,7 +185,7 @@ public final class ArchiveReader {
     }
 
     /// The next entry, or nil at the end. Throws when the archive is damaged past this point.
-    public func nextEntry() throws -> ArchiveEntry? {
+    func nextEntry() throws -> ArchiveEntry? {
         var entry: OpaquePointer?
         let status = archive_read_next_header(handle, &entry)
         entryOpen = false
@@ -115,12 +195,12 @@ public final class ArchiveReader {
         case ARCHIVE_OK, ARCHIVE_WARN:
             break
         default:
-            throw ArchiveError(ArchiveReader.errorString(handle))
+            throw ArchiveError(LibarchiveReader.errorString(handle))
         }
         guard let entry else { throw ArchiveError("entry without a header") }
         entryOpen = true
         let name: String?
-        if let raw = archive_entry_pathname(entry), let ascii = ArchiveReader.asciiString(raw) {
+        if let raw = archive_entry_pathname(entry), let ascii = LibarchiveReader.asciiString(raw) {
             // The common case, and the same text in every locale: libarchive's UTF-8 getter would set
             // up a charset conversion (iconv) for each entry to return these very bytes.
             name = ascii
@@ -141,7 +221,7 @@ public final class ArchiveReader {
         let size: Int64? = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : nil
         currentDeclaredSize = size
         let encrypted = archive_entry_is_encrypted(entry) != 0
-        return ArchiveEntry(name: name, nameProblem: name == nil ? ArchiveReader.errorString(handle) : nil,
+        return ArchiveEntry(name: name, nameProblem: name == nil ? LibarchiveReader.errorString(handle) : nil,
                             kind: kind, declaredSize: size, isEncrypted: encrypted)
     }
 
@@ -153,55 +233,26 @@ public final class ArchiveReader {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Whether a zip's bytes end with an end-of-central-directory record. Without one, libarchive
-    /// reads the local headers in streaming mode and a truncation can go unnoticed.
-    public static func zipHasCentralDirectory(tail: [UInt8]) -> Bool {
-        guard tail.count >= 22 else { return false }
-        var i = tail.count - 22
-        while i >= 0 {
-            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 { return true }
-            i -= 1
-        }
-        return false
-    }
-
     /// Whether moving past an unread entry still decompresses it: true for a compressed stream
     /// (tar.gz, tar.bz2, …), false for zip, whose entries are compressed one by one and skipped whole.
-    public var skippingInflates: Bool {
+    var skippingInflates: Bool {
         archive_filter_count(handle) > 1 || archive_filter_code(handle, 0) != ARCHIVE_FILTER_NONE
     }
 
     /// Bytes consumed from the underlying (compressed) stream so far: lets callers bound
     /// the compression ratio of what they read.
-    public var compressedBytesConsumed: Int64 {
+    var compressedBytesConsumed: Int64 {
         memory?.served ?? archive_filter_bytes(handle, -1)
-    }
-
-    /// Why reading an entry stopped early.
-    public enum ReadFailure: Error, CustomStringConvertible, Sendable {
-        case tooLarge(limit: Int)
-        case ratio(limit: Int)
-        case budget
-        case damaged(String)
-
-        public var description: String {
-            switch self {
-            case .tooLarge(let limit): return "entry is larger than the \(limit)-byte limit for entries read into memory"
-            case .ratio(let limit): return "entry expands more than \(limit):1 (a compression bomb?); not read"
-            case .budget: return "the scan's total uncompressed-bytes budget is used up"
-            case .damaged(let message): return message
-            }
-        }
     }
 
     /// Reads the current entry into memory, stopping at `limit` bytes, at a compression ratio
     /// above `maxRatio` (checked once more than 1 MiB has come out), when `budget` says no, or on
     /// damage (wrong CRC, truncation, encrypted data).
-    public func readEntry(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> [UInt8] {
-        guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
+    func readEntry(limit: Int, maxRatio: Int, budget: (Int) -> Bool) throws -> [UInt8] {
+        guard entryOpen else { throw ArchiveReader.ReadFailure.damaged("no entry to read") }
         var out = [UInt8]()
         if let declared = currentDeclaredSize, declared > 0, declared <= Int64(limit) { out.reserveCapacity(Int(declared)) }
-        var guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
+        let guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
         while true {
             let n = chunk.withUnsafeMutableBytes { [handle] in archive_read_data(handle, $0.baseAddress, $0.count) }
             if n == 0 { break }
@@ -213,13 +264,13 @@ public final class ArchiveReader {
 
     /// The same read into memory the caller then owns as `EntryBytes`, read straight into place:
     /// a nested archive is opened from it without a copy (a 14 MB jar held once, not twice).
-    public func readEntryBytes(limit: Int, maxRatio: Int = Int.max, budget: (Int) -> Bool = { _ in true }) throws -> EntryBytes {
-        guard entryOpen else { throw ReadFailure.damaged("no entry to read") }
+    func readEntryBytes(limit: Int, maxRatio: Int, budget: (Int) -> Bool) throws -> EntryBytes {
+        guard entryOpen else { throw ArchiveReader.ReadFailure.damaged("no entry to read") }
         let declared = currentDeclaredSize.flatMap { $0 > 0 && $0 <= Int64(limit) ? Int($0) : nil }
         // One byte beyond the declared size, so the end of the data is seen without growing.
         let ceiling = limit < Int.max ? limit + 1 : limit
         let out = EntryBytes(capacity: min((declared ?? 64 * 1024) + 1, ceiling))
-        var guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
+        let guardRail = ReadGuard(reader: self, limit: limit, maxRatio: maxRatio)
         while true {
             if out.count == out.capacity { out.grow(to: min(max(out.capacity * 2, 64 * 1024), ceiling)) }
             let n = archive_read_data(handle, out.end, out.capacity - out.count)
@@ -232,7 +283,7 @@ public final class ArchiveReader {
 
     /// The limits every read of an entry applies, chunk by chunk.
     private struct ReadGuard {
-        let reader: ArchiveReader
+        let reader: LibarchiveReader
         let limit: Int
         let maxRatio: Int
         let compressedStart: Int64
@@ -241,7 +292,7 @@ public final class ArchiveReader {
         // which entry consumed what. There the ratio is the stream's so far; a zip's is the entry's.
         let solid: Bool
 
-        init(reader: ArchiveReader, limit: Int, maxRatio: Int) {
+        init(reader: LibarchiveReader, limit: Int, maxRatio: Int) {
             self.reader = reader
             self.limit = limit
             self.maxRatio = maxRatio
@@ -253,14 +304,14 @@ public final class ArchiveReader {
         func admit(_ n: Int, total: Int, budget: (Int) -> Bool) throws {
             if n < 0 {
                 // WARN here means damaged data (a bad CRC): the bytes cannot be trusted.
-                throw ReadFailure.damaged(ArchiveReader.errorString(reader.handle))
+                throw ArchiveReader.ReadFailure.damaged(LibarchiveReader.errorString(reader.handle))
             }
-            if total + n > limit { throw ReadFailure.tooLarge(limit: limit) }
-            guard budget(n) else { throw ReadFailure.budget }
+            if total + n > limit { throw ArchiveReader.ReadFailure.tooLarge(limit: limit) }
+            guard budget(n) else { throw ArchiveReader.ReadFailure.budget }
             if total + n > 1 << 20 {
                 let ratio = solid ? archive_filter_bytes(reader.handle, 0) / max(1, reader.compressedBytesConsumed)
                     : Int64(total + n) / max(1, reader.compressedBytesConsumed - compressedStart)
-                if ratio > Int64(maxRatio) { throw ReadFailure.ratio(limit: maxRatio) }
+                if ratio > Int64(maxRatio) { throw ArchiveReader.ReadFailure.ratio(limit: maxRatio) }
             }
         }
     }
@@ -268,11 +319,11 @@ public final class ArchiveReader {
 
 /// An entry's bytes in memory owned by this object (freed with it), for archives read from memory.
 public final class EntryBytes: @unchecked Sendable {
-    public fileprivate(set) var count = 0
+    public internal(set) var count = 0
     fileprivate private(set) var capacity: Int
     private var storage: UnsafeMutableRawPointer
 
-    fileprivate init(capacity: Int) {
+    init(capacity: Int) {
         self.capacity = max(capacity, 1)
         storage = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
     }
@@ -287,6 +338,8 @@ public final class EntryBytes: @unchecked Sendable {
     deinit { storage.deallocate() }
 
     fileprivate var end: UnsafeMutableRawPointer { storage + count }
+    /// Where the bytes start, for a reader that fills the whole capacity at once.
+    var storageStart: UnsafeMutableRawPointer { storage }
 
     fileprivate func grow(to newCapacity: Int) {
         guard newCapacity > capacity else { return }

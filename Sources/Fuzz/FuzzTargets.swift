@@ -31,6 +31,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case gradleLockfile = "gradle-lockfile"
     case policyConfig = "policy-config"
     case archive
+    case zipDirectory = "zip-directory"
     case osvRecord = "osv-record"
     /// Two version strings (split at the first newline or tab, else in the middle), parsed and
     /// compared by every ecosystem's rules and by SemVer.
@@ -55,6 +56,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .gradleLockfile: return #"gradle\.lockfile$"#
         case .policyConfig: return #"\.fnaudit\.toml$"#
         case .archive: return #"\.(zip|jar|tar\.gz|tgz|whl)$"#
+        case .zipDirectory: return #"\.(zip|jar|whl)$"#
         case .osvRecord: return #"osv/.*\.json$"#
         case .versions: return #"versions/.*-pairs\.tsv$"#
         case .deployment: return #"(template\.(yaml|yml|json)|serverless\.ya?ml|manifest\.json|\.template\.json)$"#
@@ -84,6 +86,9 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         case .gradleLockfile: extract(GradleLockfileExtractor(), "gradle.lockfile", bytes)
         case .policyConfig: policyConfig(bytes)
         case .archive: archive(bytes)
+        case .zipDirectory:
+            // Where the central-directory reader takes a zip, it must read what libarchive reads (a disagreement traps).
+            if ArchiveReader.readersAgree(bytes) == false { fatalError("zip central-directory reader and libarchive disagree") }
         case .osvRecord: _ = try? OSVRecord.parse(bytes)
         case .versions: versions(bytes)
         case .deployment: deployment(bytes)

@@ -158,7 +158,7 @@ struct PlainXMLReader {
             if b == 0x3C {
                 if starts("</") {
                     at += 2
-                    guard var open = stack.popLast(), let (_, whole) = name(), whole.elementsEqual(open.name) else { return nil }
+                    guard let open = stack.popLast(), let (_, whole) = name(), whole.elementsEqual(open.name) else { return nil }
                     skipSpaces()
                     guard current == 0x3E else { return nil }
                     at += 1
