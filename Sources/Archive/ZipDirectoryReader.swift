@@ -11,7 +11,8 @@ import Foundation
 /// (`open` returns nil): the file must start with a local header and end with an end-of-central-
 /// directory record whose directory sits right before it (no prefixed data, no multi-disk sets);
 /// every name must be printable ASCII without a Unicode-path extra field (so libarchive would give
-/// the very same text); every readable entry must be stored or deflated. Damage found later (a
+/// the very same text); every readable entry must be stored or deflated; a Unix file type must be
+/// a file, a directory or a (stored) symbolic link. Damage found later (a
 /// local header that disagrees with the directory, a bad CRC, data that inflates to another size)
 /// is an error naming the entry, as libarchive's would be.
 ///
@@ -99,6 +100,13 @@ final class ZipDirectoryReader: EntryReader {
             // Strong encryption of the directory itself (bit 13) is beyond this reader.
             guard record.flags & 0x2000 == 0 else { return false }
             guard record.isEncrypted || record.method == 0 || record.method == 8 else { return false }
+            // A Unix file type other than a file, directory or link (a FIFO, a device, or none defined):
+            // libarchive's handling of those is its own.
+            // A compressed symbolic link: libarchive inflates its target while reading the header.
+            let unixType = (record.externalAttributes >> 16) & 0o170000
+            if record.madeBy >> 8 == 3, ![0, 0o100000, 0o040000, 0o120000].contains(unixType) || (unixType == 0o120000 && record.method != 0) {
+                return false
+            }
             guard record.localOffset + 30 <= dataEnd, record.compressedSize <= dataEnd - record.localOffset else { return false }
             position = next
         }
@@ -167,13 +175,13 @@ final class ZipDirectoryReader: EntryReader {
                             isEncrypted: record.isEncrypted)
     }
 
-    /// As libarchive decides it: the Unix file type when a Unix host made the entry (directory and
-    /// symbolic link; any other type is a file), MS-DOS's directory bit when DOS did, and a trailing
-    /// slash always makes a directory.
+    /// As libarchive decides it: the Unix file type when a Unix host made the entry (no type: a
+    /// file), MS-DOS's directory bit when DOS did, a file for any other host; a trailing slash
+    /// always makes a directory. (`validate` leaves other Unix types to libarchive.)
     private static func kind(of record: Record, name: String) -> ArchiveEntry.Kind {
         if name.utf8.last == UInt8(ascii: "/") { return .directory }
         switch record.madeBy >> 8 {
-        case 3, 19:   // Unix, OS X
+        case 3:       // Unix
             switch (record.externalAttributes >> 16) & 0o170000 {
             case 0o040000: return .directory
             case 0o120000: return .symlink
@@ -253,6 +261,19 @@ final class ZipDirectoryReader: EntryReader {
         }
     }
 
+    /// Whether every record's local header holds the name the directory gives (for `readersAgree`).
+    func localHeadersNameTheirEntries() -> Bool {
+        var position = 0
+        for _ in 0..<entryCount {
+            guard let (record, next) = ZipDirectoryReader.record(in: directory, at: position) else { return false }
+            guard let header = source.bytes(at: record.localOffset, count: 30 + record.nameLength),
+                  Int(header.le16(26)) == record.nameLength,
+                  header[30...].elementsEqual(directory[record.nameStart..<(record.nameStart + record.nameLength)]) else { return false }
+            position = next
+        }
+        return true
+    }
+
     /// Where the entry's data starts, past its local header, which must name it as the directory does.
     private func dataStart(of record: Record) throws -> Int64 {
         guard let header = source.bytes(at: record.localOffset, count: 30 + record.nameLength), header.le32(0) == 0x0403_4B50 else {
@@ -262,6 +283,17 @@ final class ZipDirectoryReader: EntryReader {
         guard nameLength == record.nameLength,
               header[30...].elementsEqual(directory[record.nameStart..<(record.nameStart + record.nameLength)]) else {
             throw ArchiveReader.ReadFailure.damaged("the local header names this entry differently from the central directory: not read")
+        }
+        // Without a data descriptor (flag bit 3) the local header repeats the CRC and sizes: where
+        // they differ from the directory's, which is right is unknowable (libarchive warns and goes
+        // by the local header; Java, Python and Go by the directory).
+        if header.le16(6) & 0x0008 == 0 {
+            let compressed = header.le32(18), uncompressed = header.le32(22)
+            guard header.le32(14) == record.crc,
+                  compressed == 0xFFFF_FFFF || Int64(compressed) == record.compressedSize,
+                  uncompressed == 0xFFFF_FFFF || Int64(uncompressed) == record.uncompressedSize else {
+                throw ArchiveReader.ReadFailure.damaged("the local header and the central directory disagree on this entry's CRC or sizes: damaged")
+            }
         }
         let start = record.localOffset + 30 + Int64(nameLength) + extraLength
         guard start <= dataEnd, record.compressedSize <= dataEnd - start else {
@@ -411,6 +443,8 @@ extension ArchiveReader {
     public static func readersAgree(_ bytes: [UInt8]) -> Bool? {
         let memory = EntryBytes(copying: bytes)
         guard let zip = ZipDirectoryReader.open(.memory(memory)) else { return nil }
+        // Local headers that name other files: the two readers then list different files by design.
+        guard zip.localHeadersNameTheirEntries() else { return nil }
         guard let libarchive = try? LibarchiveReader(entry: memory) else { return true }
         var theirs: [String: (ArchiveEntry.Kind, [UInt8]?)] = [:], repeated = Set<String>()
         for (entry, data) in ArchiveReader.entries(libarchive) {

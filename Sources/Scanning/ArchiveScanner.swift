@@ -343,8 +343,8 @@ enum EntryName {
 }
 
 /// Hands archive entries to the analyzers that read entries alone (`Analyzer.readsEntriesAlone`)
-/// while the walk goes on inflating: batches of about 4 MiB go to one consumer thread, so reading
-/// and analysing overlap on two cores. The walk waits when 64 MiB are pending, which bounds memory.
+/// while the walk goes on inflating: batches of about 2 MiB go to one consumer thread, so reading
+/// and analysing overlap on two cores. The walk waits when 8 MiB are pending, which bounds memory (a pipeline per worker).
 /// A dedicated thread, not the shared dispatch pool, so a walk blocked here can never starve it.
 final class EntryPipeline: @unchecked Sendable {
     private struct Batch {
@@ -360,8 +360,8 @@ final class EntryPipeline: @unchecked Sendable {
     private var finished = false
     private var result = Extraction()
     private var current: Batch?
-    static let batchBytes = 4 << 20
-    static let maxPendingBytes = 64 << 20
+    static let batchBytes = 2 << 20
+    static let maxPendingBytes = 8 << 20
 
     init(analyzers: [any Analyzer]) {
         self.analyzers = analyzers

@@ -50,14 +50,15 @@ final class ZipDirectoryReaderTests: XCTestCase {
         XCTAssertGreaterThan(taken, 30, "declined: \(declined)")
         // Declined on purpose: no end record (cut short), and the fixtures of the cases left to libarchive.
         XCTAssertEqual(Set(declined), ["bundles/adversarial/truncated.zip", "osv/bad/corrupt.zip", "zip-directory/prefixed.zip", "zip-directory/bzip2.zip",
-                                       "zip-directory/latin1-name.zip", "zip-directory/unicode-path.zip"], "\(declined)")
+                                       "zip-directory/latin1-name.zip", "zip-directory/unicode-path.zip", "zip-directory/fifo.zip"],
+                       "\(declined)")
     }
 
     func testPlainZipKindsAndBytes() throws {
         let entries = list(try XCTUnwrap(ZipDirectoryReader.open(path: Fixtures.path("zip-directory/plain.zip"))))
         XCTAssertEqual(entries.map(\.name), ["app/", "app/package-lock.json", "app/requirements.txt", "app/empty.txt",
-                                             "app/unix-dir/", "app/dos-dir/", "app/link.json", "app/fifo"])
-        XCTAssertEqual(entries.map(\.kind), [.directory, .file, .file, .file, .directory, .directory, .symlink, .file])
+                                             "app/unix-dir/", "app/dos-dir/", "app/link.json"])
+        XCTAssertEqual(entries.map(\.kind), [.directory, .file, .file, .file, .directory, .directory, .symlink])
         XCTAssertEqual(entries[2].bytes, Array("six==1.16.0\n".utf8) + Array(repeating: Array("six==1.16.0\n".utf8), count: 49).flatMap { $0 })
         XCTAssertEqual(entries[3].bytes, [])
     }
@@ -84,7 +85,7 @@ final class ZipDirectoryReaderTests: XCTestCase {
 
     /// Cases outside the plain one still read, through libarchive.
     func testDeclinedZipsAreStillRead() throws {
-        for name in ["prefixed.zip", "bzip2.zip", "latin1-name.zip", "unicode-path.zip"] {
+        for name in ["prefixed.zip", "bzip2.zip", "latin1-name.zip", "unicode-path.zip", "fifo.zip"] {
             XCTAssertNil(ZipDirectoryReader.open(path: Fixtures.path("zip-directory/" + name)), name)
             let reader = try ArchiveReader(path: Fixtures.path("zip-directory/" + name))
             var read = 0
@@ -115,16 +116,25 @@ final class ZipDirectoryReaderTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("budget"), "\(error)")
         }
 
-        // requirements.txt's declared size, one byte short, in the central directory only.
+        // requirements.txt's declared size, one byte short: in the central directory only, then in its local header too.
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("zip-directory/zip64.zip"))))
         let central = try XCTUnwrap(bytes.indices.last { i in bytes[i...].starts(with: [0x50, 0x4B, 0x01, 0x02]) })
         let extra = central + 46 + Int(bytes[central + 28])
         bytes[extra + 4] = 0x57   // 600 = 0x258 → 0x257
-        let lying = try XCTUnwrap(ZipDirectoryReader.open(.memory(EntryBytes(copying: bytes))))
-        _ = try lying.nextEntry()
-        _ = try lying.nextEntry()
-        XCTAssertThrowsError(try lying.readEntry(limit: 1 << 20, maxRatio: 1000, budget: { _ in true })) { error in
+        XCTAssertThrowsError(try readSecond(bytes)) { error in
+            XCTAssertTrue("\(error)".contains("local header and the central directory disagree"), "\(error)")
+        }
+        let local = try XCTUnwrap(bytes.indices.dropFirst().first { i in bytes[i...].starts(with: [0x50, 0x4B, 0x03, 0x04]) })
+        bytes[local + 22] = 0x57
+        XCTAssertThrowsError(try readSecond(bytes)) { error in
             XCTAssertTrue("\(error)".contains("more than the 599 bytes declared"), "\(error)")
         }
+    }
+
+    private func readSecond(_ zip: [UInt8]) throws -> [UInt8] {
+        let reader = try XCTUnwrap(ZipDirectoryReader.open(.memory(EntryBytes(copying: zip))))
+        _ = try reader.nextEntry()
+        _ = try reader.nextEntry()
+        return try reader.readEntry(limit: 1 << 20, maxRatio: 1000, budget: { _ in true })
     }
 }

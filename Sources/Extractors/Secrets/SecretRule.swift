@@ -19,6 +19,9 @@ public struct SecretRule: Sendable {
     public let window: Int
     public let pattern: String
     let regex: SharedRegex
+    /// The regex starts with `\b`: a keyword hit right after a word character cannot match, and
+    /// is dropped before the regex runs (`task-` holds `sk-`, base64 holds `AC1`).
+    let startsAtWordBoundary: Bool
 
     /// The named checks a rule can ask for (see `SecretChecks`).
     public enum SecretCheck: String, Sendable {
@@ -51,6 +54,7 @@ public struct SecretRule: Sendable {
         title = row[5]
         pattern = row[6]
         regex = SharedRegex(pattern)
+        startsAtWordBoundary = pattern.hasPrefix(#"\b"#) || pattern.hasPrefix(#"(?i)\b"#)
         guard !keywords.isEmpty, !groups.isEmpty else { throw ExtractionError("secret rule \(id): needs keywords and capture groups") }
     }
 

@@ -199,8 +199,11 @@ public enum PnpmLockReader {
                 stack.removeLast()
                 events.close()
             }
-            guard let top = stack.last, indent == top.indent || (stack.count == 1 && indent == 0) else { return false }
-            if stack.count == 1 && top.indent == -1 {
+            // The top frame's fields, not a copy of it: a copy would share its key set, which each
+            // key then copies in a debug build (minutes for a 40k-package lockfile).
+            guard let topIndent = stack.last?.indent, let topIsSequence = stack.last?.isSequence,
+                  indent == topIndent || (stack.count == 1 && indent == 0) else { return false }
+            if stack.count == 1 && topIndent == -1 {
                 // The root mapping's entries start at column 0.
                 guard indent == 0 else { return false }
             }
@@ -209,13 +212,12 @@ public enum PnpmLockReader {
             // most the frames and a `- ` (checkYAML counts column 0 where this counts the root frame).
             var flow = 0, commas = 0
             guard DocumentLimits.yamlFlow(content, levels: stack.count + 1, flow: &flow, separators: &commas), flow == 0 else { return false }
-            if top.isSequence {
+            if topIsSequence {
                 guard isItem, content.count > 2, let item = scalar(content.dropFirst(2), flow: false) else { return false }
                 events.item(item)
                 continue
             }
-            guard !isItem, let (key, rest) = mappingKey(content),
-                  stack[stack.count - 1].keys.insert(key) else { return false }
+            guard !isItem, let (key, rest) = mappingKey(content), stack[stack.count - 1].keys.insert(key) else { return false }
             let value = rest.drop { $0 == 0x20 }
             guard let head = value.first else {
                 pending = (key, indent)
