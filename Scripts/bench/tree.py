@@ -28,6 +28,7 @@ parser.add_argument("--no-build", action="store_true")
 parser.add_argument("--corpus", default=os.path.join(root, "..", "shared", "corpus", "lockfiles"))
 parser.add_argument("--skip-tree", action="store_true")
 parser.add_argument("--skip-lockfiles", action="store_true")
+parser.add_argument("--formats", help="comma-separated formats of the lockfile table (default: all)")
 parser.add_argument("--copies", type=int, default=50,
                     help="copies of each lockfile per scan (amortises process start; sub-millisecond files need many)")
 args = parser.parse_args()
@@ -125,6 +126,8 @@ if not args.skip_lockfiles:
                 f.write(data + b"\n" * (i + 1))
 
     for fmt in sorted(largest):
+        if args.formats and fmt not in args.formats.split(","):
+            continue
         size, row = largest[fmt]
         name = row["canonical_name"]
         big, small = os.path.join(scratch, fmt, "big"), os.path.join(scratch, fmt, "small")

@@ -113,12 +113,22 @@ extension String {
     /// The text without surrounding white space and line breaks, as Foundation's
     /// `trimmingCharacters(in: .whitespacesAndNewlines)` gives it. That bridges every string; most
     /// (`MIT`, `1.0`) end in printable ASCII at both ends, which says there is nothing to trim.
+    /// ASCII white space around ASCII text (a POM's indented values and whitespace-only parents) is
+    /// cut on the bytes too; only a non-ASCII character at either end goes to Foundation, whose set
+    /// holds Unicode's spaces and line breaks.
     public var trimmingWhitespace: String {
         let printable = { (byte: UInt8) in byte > 0x20 && byte < 0x7F }
-        guard utf8.first.map(printable) == true, utf8.last.map(printable) == true else {
-            return trimmingCharacters(in: .whitespacesAndNewlines)
+        if utf8.first.map(printable) == true, utf8.last.map(printable) == true { return self }
+        let isSpace = { (byte: UInt8) in byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        let cut: String?? = utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var start = 0, end = bytes.count
+            while start < end, isSpace(bytes[start]) { start += 1 }
+            while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+            if start == end { return "" }
+            guard bytes[start] < 0x80, bytes[end - 1] < 0x80 else { return nil }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
         }
-        return self
+        return (cut ?? nil) ?? trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
 

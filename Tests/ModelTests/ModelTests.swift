@@ -46,3 +46,16 @@ final class ModelTests: XCTestCase {
         XCTAssertEqual(l.fileName, "pom.properties")
     }
 }
+
+/// `trimmingWhitespace` cuts on the bytes where it can: always Foundation's answer.
+final class TrimmingWhitespaceTests: XCTestCase {
+    func testAgreesWithFoundation() {
+        let pieces = ["", " ", "\n", "\t", "\r\n", "\u{0B}", "\u{0C}", "\u{A0}", "\u{2028}", "\u{85}", "\u{3000}", "a", "1.0", "é", "x y", "日本", "\u{FEFF}"]
+        // Every sequence of up to three pieces.
+        var texts = [""]
+        for _ in 0..<3 { texts += texts.flatMap { text in pieces.map { text + $0 } } }
+        for text in Set(texts) {
+            XCTAssertEqual(text.trimmingWhitespace, text.trimmingCharacters(in: .whitespacesAndNewlines), text.debugDescription)
+        }
+    }
+}

@@ -10,16 +10,55 @@ import FnauditModel
 ///
 /// No recursion: open elements are a stack, as deep as `XMLTreeNode`'s limit.
 struct PlainXMLReader {
+    /// A part of the document, in place (no copy).
+    private typealias Bytes = Slice<UnsafeBufferPointer<UInt8>>
     private let bytes: UnsafeBufferPointer<UInt8>
     private var at = 0
     private var line = 1
 
     private struct Open {
         let node: XMLTreeNode
-        let name: ArraySlice<UInt8>
-        var text: [UInt8] = []
+        let name: Bytes
+        /// The text so far: while it is one run of the document, only where that run is (`run`); a
+        /// second run, a reference or CDATA makes it bytes of its own (`decoded`). Most elements hold
+        /// one run (a value, or nothing), so most never copy their text twice.
+        var run: Range<Int>?
+        var decoded: [UInt8]?
         /// Namespace prefixes declared on this element.
-        var prefixes: [ArraySlice<UInt8>] = []
+        var prefixes: [Bytes] = []
+
+        init(node: XMLTreeNode, name: Bytes, prefixes: [Bytes]) {
+            self.node = node
+            self.name = name
+            self.prefixes = prefixes
+        }
+
+        mutating func appendText(_ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>) {
+            guard !range.isEmpty else { return }
+            if decoded != nil {
+                decoded?.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+            } else if let run {
+                decoded = Array(UnsafeBufferPointer(rebasing: bytes[run])) + UnsafeBufferPointer(rebasing: bytes[range])
+                self.run = nil
+            } else {
+                run = range
+            }
+        }
+
+        /// Decoded bytes (a reference's character): the text becomes bytes of its own.
+        mutating func appendDecoded(_ more: [UInt8], of bytes: UnsafeBufferPointer<UInt8>) {
+            if decoded == nil {
+                decoded = run.map { Array(UnsafeBufferPointer(rebasing: bytes[$0])) } ?? []
+                run = nil
+            }
+            decoded?.append(contentsOf: more)
+        }
+
+        func text(of bytes: UnsafeBufferPointer<UInt8>) -> String {
+            if let decoded { return String(decoding: decoded, as: UTF8.self) }
+            guard let run else { return "" }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[run]), as: UTF8.self)
+        }
     }
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -76,7 +115,7 @@ struct PlainXMLReader {
     }
 
     /// A name of ASCII letters, digits, `_` `-` `.`, optionally `prefix:local`.
-    private mutating func name() -> (prefix: ArraySlice<UInt8>?, whole: ArraySlice<UInt8>)? {
+    private mutating func name() -> (prefix: Bytes?, whole: Bytes)? {
         let start = at
         guard let first = current, PlainXMLReader.isNameStart(first) else { return nil }
         var colon: Int?
@@ -90,8 +129,7 @@ struct PlainXMLReader {
             at += 1
         }
         guard at - start < 1000 else { return nil }
-        let whole = ArraySlice(bytes[start..<at])
-        return (colon.map { ArraySlice(bytes[start..<$0]) }, whole)
+        return (colon.map { bytes[start..<$0] }, bytes[start..<at])
     }
 
     /// `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` `&#…;` `&#x…;` at `at`, appended decoded to `out`.
@@ -162,7 +200,7 @@ struct PlainXMLReader {
                     skipSpaces()
                     guard current == 0x3E else { return nil }
                     at += 1
-                    open.node.text = String(decoding: open.text, as: UTF8.self)
+                    open.node.text = open.text(of: bytes)
                     if stack.isEmpty {
                         root = open.node
                         break
@@ -172,13 +210,14 @@ struct PlainXMLReader {
                 } else if starts("<![CDATA[") {
                     guard !stack.isEmpty else { return nil }
                     at += 9
+                    let start = at
                     while true {
                         guard let c = current, allowedHere() else { return nil }
                         if c == 0x5D, starts("]]>") { break }
                         if c == 0x0A { line += 1 }
-                        stack[stack.count - 1].text.append(c)
                         at += 1
                     }
+                    stack[stack.count - 1].appendText(start..<at, of: bytes)
                     at += 3
                 } else {
                     at += 1
@@ -198,7 +237,9 @@ struct PlainXMLReader {
                 // Text, only inside the root element: a run up to the next markup or reference at once.
                 guard !stack.isEmpty else { return nil }
                 if b == 0x26 {
-                    guard reference(into: &stack[stack.count - 1].text) else { return nil }
+                    var character: [UInt8] = []
+                    guard reference(into: &character) else { return nil }
+                    stack[stack.count - 1].appendDecoded(character, of: bytes)
                     continue
                 }
                 let start = at
@@ -211,7 +252,7 @@ struct PlainXMLReader {
                     }
                     at += 1
                 }
-                stack[stack.count - 1].text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<at]))
+                stack[stack.count - 1].appendText(start..<at, of: bytes)
             }
         }
         guard let root, stack.isEmpty, misc(), at == bytes.count else { return nil }
@@ -268,9 +309,9 @@ struct PlainXMLReader {
     /// tag ends, as XMLParser reports it.
     private mutating func startTag(inside stack: [Open]) -> (open: Open, closed: Bool)? {
         guard let (prefix, whole) = name(), prefix == nil else { return nil }
-        var prefixes: [ArraySlice<UInt8>] = []
-        var attributes: [ArraySlice<UInt8>] = []
-        var used: [ArraySlice<UInt8>] = []   // prefixes attributes use
+        var prefixes: [Bytes] = []
+        var attributes: [Bytes] = []
+        var used: [Bytes] = []   // prefixes attributes use
         var closed = false
         while true {
             let before = at

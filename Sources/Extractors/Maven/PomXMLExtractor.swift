@@ -186,7 +186,7 @@ struct PropertyResolver {
             var output = ""
             var rest = Substring(current)
             var changed = false
-            while let open = rest.range(of: "${") {
+            while let open = rest.firstRange(of: "${") {
                 output += rest[..<open.lowerBound]
                 guard let close = rest[open.upperBound...].firstIndex(of: "}") else {
                     output += rest[open.lowerBound...]
