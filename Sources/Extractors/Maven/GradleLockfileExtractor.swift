@@ -20,7 +20,7 @@ public struct GradleLockfileExtractor: Extractor {
         var number = 0
         for raw in TextLines.split(input.text) {
             number += 1
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = String(raw).trimmingWhitespace
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix("empty=") { continue }
             let halves = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let coordinates = halves[0].split(separator: ":", omittingEmptySubsequences: false)
@@ -30,7 +30,7 @@ public struct GradleLockfileExtractor: Extractor {
                 continue
             }
             let configurations = halves.count > 1 ? halves[1].split(separator: ",").map { $0.lowercased() } : []
-            let isDev = !configurations.isEmpty && configurations.allSatisfy { $0.hasPrefix("test") || $0.contains("test") }
+            let isDev = !configurations.isEmpty && configurations.allSatisfy { $0.containsBytes("test") }
             result.packages.append(Package(ecosystem: .maven, name: "\(coordinates[0]):\(coordinates[1])", version: String(coordinates[2]),
                                            locations: [input.location(line: number)], isDev: isDev, extractor: id))
         }
