@@ -266,12 +266,16 @@ final class ZipDirectoryReader: EntryReader {
         var position = 0
         for _ in 0..<entryCount {
             guard let (record, next) = ZipDirectoryReader.record(in: directory, at: position) else { return false }
-            guard let header = source.bytes(at: record.localOffset, count: 30 + record.nameLength),
-                  Int(header.le16(26)) == record.nameLength,
-                  header[30...].elementsEqual(directory[record.nameStart..<(record.nameStart + record.nameLength)]) else { return false }
+            guard let header = source.bytes(at: record.localOffset, count: 30 + record.nameLength), names(record, header) else { return false }
             position = next
         }
         return true
+    }
+
+    /// Whether a local header (its fixed part and name) gives the name the directory gives.
+    private func names(_ record: Record, _ header: [UInt8]) -> Bool {
+        Int(header.le16(26)) == record.nameLength
+            && header[30...].elementsEqual(directory[record.nameStart..<(record.nameStart + record.nameLength)])
     }
 
     /// Where the entry's data starts, past its local header, which must name it as the directory does.
@@ -280,8 +284,7 @@ final class ZipDirectoryReader: EntryReader {
             throw ArchiveReader.ReadFailure.damaged("no local header where the central directory points: damaged")
         }
         let nameLength = Int(header.le16(26)), extraLength = Int64(header.le16(28))
-        guard nameLength == record.nameLength,
-              header[30...].elementsEqual(directory[record.nameStart..<(record.nameStart + record.nameLength)]) else {
+        guard names(record, header) else {
             throw ArchiveReader.ReadFailure.damaged("the local header names this entry differently from the central directory: not read")
         }
         // Without a data descriptor (flag bit 3) the local header repeats the CRC and sizes: where
