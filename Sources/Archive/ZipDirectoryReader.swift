@@ -100,14 +100,14 @@ final class ZipDirectoryReader: EntryReader {
             // Strong encryption of the directory itself (bit 13) is beyond this reader.
             guard record.flags & 0x2000 == 0 else { return false }
             guard record.isEncrypted || record.method == 0 || record.method == 8 else { return false }
-            // A Unix file type other than a file, directory or link (a FIFO, a device, or none defined):
-            // libarchive's handling of those is its own.
-            // A compressed symbolic link: libarchive inflates its target while reading the header.
+            // A Unix file type other than a file, directory or link (a FIFO, a device): libarchive's
+            // handling of those is its own; and a compressed symbolic link, whose target it inflates.
             let unixType = (record.externalAttributes >> 16) & 0o170000
             if record.madeBy >> 8 == 3, ![0, 0o100000, 0o040000, 0o120000].contains(unixType) || (unixType == 0o120000 && record.method != 0) {
                 return false
             }
-            guard record.localOffset + 30 <= dataEnd, record.compressedSize <= dataEnd - record.localOffset else { return false }
+            // Subtractions, not sums: a zip64 offset may be close to Int64.max (`open` made sure dataEnd >= 30).
+            guard record.localOffset <= dataEnd - 30, record.compressedSize <= dataEnd - record.localOffset else { return false }
             position = next
         }
         return position == directory.count

@@ -131,6 +131,16 @@ final class ZipDirectoryReaderTests: XCTestCase {
         }
     }
 
+    /// A zip64 offset near Int64.max is refused, not added to (an overflow would trap).
+    func testHugeZip64OffsetIsDeclined() throws {
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: Fixtures.path("zip-directory/zip64.zip"))))
+        let central = try XCTUnwrap(bytes.indices.last { i in bytes[i...].starts(with: [0x50, 0x4B, 0x01, 0x02]) })
+        let offsetField = central + 46 + Int(bytes[central + 28]) + 4 + 16   // zip64 extra: size, compressed size, offset
+        for i in 0..<8 { bytes[offsetField + i] = i == 7 ? 0x7F : 0xFF }
+        XCTAssertNil(ZipDirectoryReader.open(.memory(EntryBytes(copying: bytes))))
+        XCTAssertEqual(ArchiveReader.readersAgree(bytes), nil)
+    }
+
     private func readSecond(_ zip: [UInt8]) throws -> [UInt8] {
         let reader = try XCTUnwrap(ZipDirectoryReader.open(.memory(EntryBytes(copying: zip))))
         _ = try reader.nextEntry()
